@@ -1,0 +1,3 @@
+from booklet.cli import main
+
+main(prog_name="booklet")

@@ -1,0 +1,116 @@
+"""Turn a selection (preset, sections or all) and a style into a DocumentPlan. No reportlab here."""
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from . import model as m
+from .content import shown
+from .errors import InputError
+from .validate import did_you_mean
+
+FORMATS = ("booklet", "handout")
+HANDOUT_MAX_SECTIONS = 2
+
+
+def choose_sections(library: m.Library, preset: str | None = None,
+                    section_ids: Sequence[str] = (), everything: bool = False
+                    ) -> tuple[m.Section, ...]:
+    """The sections to print, in order; with no choice, the content's default preset."""
+    given = sum(bool(x) for x in (preset, section_ids, everything))
+    if given > 1:
+        raise InputError(["choose sections one way only: --preset, --section or --all."])
+    if everything:
+        ids: Sequence[str] = tuple(library.sections)
+    elif section_ids:
+        ids = section_ids
+        for sid in ids:
+            if sid not in library.sections:
+                raise InputError([f"--section: unknown section '{sid}'"
+                                  f"{did_you_mean(sid, library.sections)}."
+                                  " Fix: run 'booklet list' to see the section ids."])
+        if len(set(ids)) != len(ids):
+            raise InputError(["--section: a section is chosen twice. Fix: name each once."])
+    else:
+        name = preset or library.info.default_preset
+        if name not in library.presets:
+            raise InputError([f"--preset: unknown preset '{name}'"
+                              f"{did_you_mean(name, library.presets)}."
+                              " Fix: run 'booklet list' to see the presets."])
+        ids = library.presets[name].sections
+    return tuple(library.sections[sid] for sid in ids)
+
+
+def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Section],
+                  format: str = "booklet", paper: str | None = None,
+                  full_glossary: bool = False) -> m.DocumentPlan:
+    """Gather the question groups and glossary terms the chosen sections need."""
+    if format not in FORMATS:
+        raise InputError([f"--format: unknown format '{format}'. Fix: use booklet or handout."])
+    if format == "handout" and len(sections) > HANDOUT_MAX_SECTIONS:
+        raise InputError([f"--format handout: a handout holds one or two sections, not"
+                          f" {len(sections)}. Fix: choose fewer with --section, or use"
+                          " --format booklet."])
+    group_ids = dict.fromkeys(gid for s in sections for gid in s.questions)
+    term_ids = library.terms if full_glossary else dict.fromkeys(
+        tid for s in sections for tid in s.glossary)
+    terms = sorted((library.terms[t] for t in term_ids), key=lambda t: t.term.casefold())
+    return m.DocumentPlan(
+        format=format, info=library.info, style=style, paper=paper or style.paper,
+        reviewed=min(s.reviewed for s in sections), sections=tuple(sections),
+        question_groups=tuple(library.groups[g] for g in group_ids),
+        terms=tuple(terms) if format == "booklet" else ())
+
+
+def iter_texts(plan: m.DocumentPlan) -> Iterator[tuple[str, str]]:
+    """Every string the layout will print, with where it came from (for glyph checks)."""
+    info, style = plan.info, plan.style
+    for name in ("title", "subtitle", "short_title", "disclaimer"):
+        yield f"booklet.yaml: {name}", getattr(info, name)
+    for name in ("clinic", "helpline", "disclaimer"):
+        if getattr(style, name):
+            yield f"{shown(style.path)}: {name}", getattr(style, name)
+    for name in ("phone", "hours", "address", "website"):
+        if getattr(style.contacts, name):
+            yield f"{shown(style.path)}: contacts.{name}", getattr(style.contacts, name)
+    for s in plan.sections:
+        where = shown(s.path)
+        yield f"{where}: title", s.title
+        yield f"{where}: summary", s.summary
+        for i, src in enumerate(s.sources):
+            yield f"{where}: sources[{i}]", f"{src.title} {src.publisher} {src.note or ''}"
+        for i, block in enumerate(s.body):
+            for text in block_texts(block):
+                yield f"{where}: body[{i}].{block.kind}", text
+    for g in plan.question_groups:
+        yield f"{shown(g.path)}: {g.id}.title", g.title
+        for q in g.questions:
+            yield f"{shown(g.path)}: {q.id}", q.text
+    for t in plan.terms:
+        yield f"{shown(t.path)}: {t.id}", f"{t.term} {t.pronunciation} {t.definition}"
+
+
+def block_texts(block: m.Block) -> list[str]:
+    """The strings one body block prints."""
+    if isinstance(block, (m.Paragraph, m.Heading)):
+        return [block.text]
+    if isinstance(block, (m.Bullets, m.Steps, m.KeyPoints, m.CallCareTeam)):
+        return list(block.items)
+    if isinstance(block, m.Table):
+        return [*block.columns, *(c for row in block.rows for c in row),
+                *([block.caption] if block.caption else [])]
+    if isinstance(block, m.Image):
+        return [block.alt, *([block.caption] if block.caption else [])]
+    if isinstance(block, m.Quote):
+        return [block.text, *([block.by] if block.by else [])]
+    return []
+
+
+def section_text(section: m.Section) -> str:
+    """All words a section prints, joined, for readability and glossary checks."""
+    parts = [section.title, section.summary]
+    for block in section.body:
+        if not isinstance(block, m.Image):
+            parts.extend(block_texts(block))
+        elif block.caption:
+            parts.append(block.caption)
+    return "\n".join(parts)

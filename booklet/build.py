@@ -1,0 +1,43 @@
+"""Plan -> checked glyphs -> PDF bytes -> an atomic write into the output folder."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from . import model as m
+from .assemble import iter_texts
+from .errors import OutputError
+from .render.document import render_pdf
+from .render.fonts import LAYOUT_CHARACTERS, check_glyphs, register_family
+
+
+def build_pdf(plan: m.DocumentPlan) -> tuple[bytes, int]:
+    """The finished PDF and its page count. Every character is checked before drawing."""
+    fonts = register_family(plan.style.font_family)
+    check_glyphs(fonts, [*iter_texts(plan), ("the layout", LAYOUT_CHARACTERS)])
+    pdf, facts = render_pdf(plan)
+    return pdf, facts.total
+
+
+def write_atomic(target: Path, data: bytes) -> Path:
+    """Write `data` to `target` via a temporary file in the same folder, then rename.
+
+    A run that is killed half-way never leaves a half-written PDF behind.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{target}: the folder {folder} does not exist."
+                          " Fix: create it first or choose another path.")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder. Fix: give a file name such as booklet.pdf.")
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, target)
+    except OSError as error:
+        Path(temp).unlink(missing_ok=True)
+        raise OutputError(f"{target}: cannot be written ({error.strerror}).") from None
+    return target

@@ -1,0 +1,118 @@
+"""The `booklet` command: each subcommand parses options, calls one function and reports."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .assemble import FORMATS, choose_sections, plan_document
+from .build import build_pdf, write_atomic
+from .checks import check_library
+from .content import json_schemas, load_library
+from .errors import ChecksFailed, InputError
+from .resources import bundled, bundled_styles, style_path
+from .style import PAPERS, STYLE, load_style
+
+content_option = click.option(
+    "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
+    default=None, help="Content folder (default: the bundled pNET content).")
+
+
+def _library(content_dir: Path | None):
+    return load_library(content_dir or bundled("content"))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="booklet")
+def main() -> None:
+    """Large-print patient booklets and handouts about pancreatic neuroendocrine tumors."""
+
+
+@main.command()
+@content_option
+@click.option("--style", "style_name", default="default", show_default=True,
+              help="A bundled style name or a style YAML file.")
+@click.option("--preset", help="A named selection of sections (see 'booklet list').")
+@click.option("--section", "section_ids", multiple=True, help="A section id; repeat for more.")
+@click.option("--all", "everything", is_flag=True, help="Every section.")
+@click.option("--format", "format_", type=click.Choice(FORMATS), default="booklet",
+              show_default=True)
+@click.option("--paper", type=click.Choice(PAPERS), default=None,
+              help="Paper size (default: the style's, usually letter).")
+@click.option("--full-glossary", is_flag=True, help="Print every glossary term, not only those used.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("booklet.pdf"), show_default=True, help="The PDF file to write.")
+def build(content_dir, style_name, preset, section_ids, everything, format_, paper,
+          full_glossary, output) -> None:
+    """Build one booklet or handout as a PDF."""
+    library = _library(content_dir)
+    style = load_style(style_path(style_name))
+    sections = choose_sections(library, preset, section_ids, everything)
+    plan = plan_document(library, style, sections, format_, paper, full_glossary)
+    pdf, pages = build_pdf(plan)
+    write_atomic(output, pdf)
+    click.echo(f"wrote {output} ({pages} pages, {len(sections)} sections, {format_})")
+
+
+@main.command(name="list")
+@content_option
+def list_(content_dir) -> None:
+    """List the sections, presets and styles."""
+    library = _library(content_dir)
+    click.echo("Sections:")
+    for s in library.sections.values():
+        click.echo(f"  {s.id:28} {s.title}")
+    click.echo("Presets:")
+    for p in library.presets.values():
+        click.echo(f"  {p.id:28} {p.title} ({len(p.sections)} sections)")
+    click.echo("Styles:")
+    for name, path in bundled_styles().items():
+        click.echo(f"  {name:28} {load_style(path).name}")
+
+
+@main.command()
+@content_option
+@click.option("--style", "style_files", multiple=True, type=click.Path(path_type=Path),
+              help="Style files to check (default: the bundled styles).")
+def check(content_dir, style_files) -> None:
+    """Check all content and styles; exit 1 if anything needs fixing."""
+    problems: list[str] = []
+    library = None
+    try:
+        library = _library(content_dir)
+    except InputError as error:
+        problems += error.problems
+    for path in style_files or bundled_styles().values():
+        try:
+            load_style(path)
+        except InputError as error:
+            problems += error.problems
+    if library is not None:
+        for finding in check_library(library, dt.date.today()):
+            if finding.level == "problem":
+                problems.append(finding.text)
+            else:
+                click.echo(finding.text)
+    for line in problems:
+        click.echo(line, err=True)
+    if problems:
+        raise ChecksFailed(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found.")
+    click.echo("all content and styles are valid")
+
+
+@main.command()
+@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("schemas"), show_default=True)
+def schema(output_dir: Path) -> None:
+    """Write a JSON Schema per file kind, for editors that check YAML."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    schemas = {**json_schemas(), "style": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "booklet style file", **STYLE.schema()}}
+    for kind, body in schemas.items():
+        target = output_dir / f"{kind}.schema.json"
+        write_atomic(target, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode())
+        click.echo(f"wrote {target}")

@@ -1,0 +1,348 @@
+"""Read a content folder into a validated Library; also the source of its JSON Schemas."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import model as m
+from .errors import InputError
+from .validate import (AnyOf, Const, Date, Field, Id, Invalid, ListOf, OneOfKeys, Record,
+                       Text, Url, did_you_mean, join)
+
+# --- specs: what each file kind may hold ----------------------------------------------------
+
+_items = ListOf(Text(description="one item, as plain text"), min_items=1,
+                description="a list of items, one per line starting with '- '")
+
+
+class _Row(ListOf):
+    """A table row: exactly two cells of text."""
+
+    def check(self, value, path):
+        cells = super().check(value, path)
+        if len(cells) != 2:
+            raise Invalid(path, f"has {len(cells)} cells; a table row has exactly 2."
+                                " Fix: write it as [left cell, right cell].")
+        return tuple(cells)
+
+    def schema(self):
+        s = super().schema()
+        s["minItems"] = s["maxItems"] = 2
+        return s
+
+
+def _table(columns, rows, caption=None):
+    return m.Table(tuple(columns), tuple(rows), caption)
+
+
+BLOCK = OneOfKeys(
+    noun="block kind",
+    description="one block of the section body",
+    kinds={
+        "paragraph": Text(description="a paragraph of plain text"),
+        "heading": Text(description="a subheading", one_line=True, max_length=80),
+        "bullets": _items,
+        "steps": _items,
+        "key_points": _items,
+        "call_care_team": _items,
+        "table": Record(fields={
+            "columns": Field(_Row(Text(one_line=True), description="the two column headings")),
+            "rows": Field(ListOf(_Row(Text()), min_items=1,
+                                 description="rows of two cells: [left, right]")),
+            "caption": Field(Text(one_line=True), required=False),
+        }, build=_table, description="a two-column table"),
+        "image": Record(fields={
+            "file": Field(Text(description="a PNG or JPEG file in the content folder",
+                               one_line=True)),
+            "alt": Field(Text(description="what the picture shows, for people who cannot see it")),
+            "caption": Field(Text(one_line=True), required=False),
+        }, build=lambda **f: m.Image(**f), description="a picture with alt text"),
+        "quote": Record(fields={
+            "text": Field(Text()),
+            "by": Field(Text(one_line=True), required=False),
+        }, build=lambda **f: m.Quote(**f), description="a short line set apart"),
+    },
+    build=lambda kind, value: _make_block(kind, value),
+)
+
+
+def _make_block(kind: str, value: Any) -> m.Block:
+    simple = {"paragraph": m.Paragraph, "heading": m.Heading}
+    lists = {"bullets": m.Bullets, "steps": m.Steps, "key_points": m.KeyPoints,
+             "call_care_team": m.CallCareTeam}
+    if kind in simple:
+        return simple[kind](value)
+    if kind in lists:
+        return lists[kind](tuple(value))
+    return value
+
+
+SOURCE = Record(fields={
+    "title": Field(Text(one_line=True)),
+    "publisher": Field(Text(one_line=True)),
+    "url": Field(Url(), required=False),
+    "accessed": Field(Date(description="the date the source was read, YYYY-MM-DD")),
+    "note": Field(Text(one_line=True), required=False),
+}, build=lambda **f: m.Source(**f), description="where the facts come from")
+
+SECTION = Record(description="one topic of the booklet", fields={
+    "id": Field(Id("the section id; the same as the file name")),
+    "title": Field(Text(description="the section heading", one_line=True, max_length=80)),
+    "summary": Field(Text(description="one line saying what the section covers",
+                          one_line=True, max_length=160)),
+    "topics": Field(ListOf(Id("a topic keyword"), description="topic keywords", unique=True)),
+    "reviewed": Field(Date(description="the date the facts were last reviewed, YYYY-MM-DD")),
+    "sources": Field(ListOf(SOURCE, description="the sources of the facts")),
+    "glossary": Field(ListOf(Id("a glossary term id"), unique=True,
+                             description="ids of glossary terms the text uses")),
+    "questions": Field(ListOf(Id("a question group id"), unique=True,
+                              description="ids of question groups this section brings")),
+    "body": Field(ListOf(BLOCK, min_items=1, description="the blocks of the section")),
+})
+
+TERM = Record(description="one glossary term", fields={
+    "id": Field(Id("the term id")),
+    "term": Field(Text(description="the word as printed", one_line=True, max_length=60)),
+    "pronunciation": Field(Text(description="how to say it, like em-buh-li-ZAY-shun",
+                                one_line=True, max_length=80)),
+    "definition": Field(Text(description="a plain one- or two-sentence definition")),
+    "see_also": Field(ListOf(Id("a glossary term id"), unique=True), required=False),
+    "forms": Field(ListOf(Text(one_line=True), unique=True,
+                          description="other word forms that count as the term"), required=False),
+})
+
+GLOSSARY = Record(description="a file of glossary terms",
+                  fields={"terms": Field(ListOf(TERM, min_items=1))})
+
+QUESTION = Record(fields={
+    "id": Field(Id("the question id")),
+    "text": Field(Text(description="the question, as the patient would ask it", one_line=True)),
+})
+
+QUESTIONS = Record(description="a file of question groups", fields={
+    "groups": Field(ListOf(Record(fields={
+        "id": Field(Id("the question group id")),
+        "title": Field(Text(one_line=True, max_length=80)),
+        "questions": Field(ListOf(QUESTION, min_items=1)),
+    }), min_items=1)),
+})
+
+PRESETS = Record(description="named selections of sections", fields={
+    "presets": Field(ListOf(Record(fields={
+        "id": Field(Id("the preset id")),
+        "title": Field(Text(one_line=True, max_length=60)),
+        "description": Field(Text(one_line=True)),
+        "sections": Field(AnyOf((Const("all"), ListOf(Id("a section id"), min_items=1,
+                                                      unique=True)),
+                                hint="expected 'all' or a list of section ids.")),
+    }), min_items=1)),
+})
+
+BOOK = Record(description="the booklet's title and shared wording", fields={
+    "title": Field(Text(one_line=True, max_length=80)),
+    "subtitle": Field(Text(one_line=True, max_length=100)),
+    "short_title": Field(Text(description="the title in the footer of every page",
+                              one_line=True, max_length=28)),
+    "subject": Field(Text(one_line=True)),
+    "language": Field(Text(description="a language tag like en-US", one_line=True,
+                           pattern=r"^[a-z]{2}(-[A-Z]{2})?$", pattern_hint="write it like en-US")),
+    "disclaimer": Field(Text()),
+    "order": Field(ListOf(Id("a section id"), min_items=1, unique=True,
+                          description="every section id, in reading order")),
+    "default_preset": Field(Id("the preset 'booklet build' uses when none is chosen")),
+}, build=lambda **f: m.BookInfo(**f))
+
+SCHEMAS = {"section": SECTION, "glossary": GLOSSARY, "questions": QUESTIONS,
+           "presets": PRESETS, "booklet": BOOK}
+
+
+def json_schemas() -> dict[str, dict]:
+    """JSON Schema (draft 2020-12) for each content file kind."""
+    return {kind: {"$schema": "https://json-schema.org/draft/2020-12/schema",
+                   "title": f"booklet {kind} file", **spec.schema()}
+            for kind, spec in SCHEMAS.items()}
+
+
+# --- loading -------------------------------------------------------------------------------
+
+def shown(path: Path) -> str:
+    """A path as the user would recognise it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file safely; syntax problems become one-line InputErrors."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([f"{shown(path)}: file not found."]) from None
+    except UnicodeDecodeError as error:
+        raise InputError([f"{shown(path)}: byte {error.start} is not UTF-8 text."
+                          " Fix: save the file as UTF-8."]) from None
+    except OSError as error:
+        raise InputError([f"{shown(path)}: cannot be read ({error.strerror})."]) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise InputError([f"{shown(path)}: {where}YAML syntax error: {problem}."
+                          " Fix: check indentation and quote text that contains ': '."]) from None
+
+
+def _load(path: Path, spec, problems: list[str]):
+    """Read and check one file; on failure record the problem and return None."""
+    try:
+        return spec.check(read_yaml(path), "")
+    except Invalid as error:
+        problems.append(f"{shown(path)}: {error.path or '(top level)'}: {error.message}")
+    except InputError as error:
+        problems.extend(error.problems)
+    return None
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*.y*ml") if p.is_file()) if folder.is_dir() else []
+
+
+def load_library(root: Path) -> m.Library:
+    """Load and cross-check every file of a content folder, reporting all problems at once."""
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError([f"{shown(root)}: content folder not found."
+                          " Fix: pass --content with a folder that holds booklet.yaml."])
+    problems: list[str] = []
+    info = _load(root / "booklet.yaml", BOOK, problems)
+
+    sections: dict[str, m.Section] = {}
+    section_files = _yaml_files(root / "sections")
+    if not section_files:
+        problems.append(f"{shown(root / 'sections')}: no section files found."
+                        " Fix: add at least one sections/<id>.yaml.")
+    for path in section_files:
+        raw = _load(path, SECTION, problems)
+        if raw is None:
+            continue
+        if raw["id"] != path.stem:
+            problems.append(f"{shown(path)}: id: '{raw['id']}' differs from the file name."
+                            f" Fix: use id '{path.stem}' or rename the file.")
+            continue
+        body = tuple(_resolve_image(b, root, path, i, problems) for i, b in enumerate(raw["body"]))
+        sections[raw["id"]] = m.Section(
+            id=raw["id"], title=raw["title"], summary=raw["summary"], topics=tuple(raw["topics"]),
+            reviewed=raw["reviewed"], sources=tuple(raw["sources"]),
+            glossary=tuple(raw["glossary"]), questions=tuple(raw["questions"]), body=body,
+            path=path)
+
+    terms: dict[str, m.Term] = {}
+    for path in _yaml_files(root / "glossary"):
+        raw = _load(path, GLOSSARY, problems)
+        for i, t in enumerate(raw["terms"] if raw else []):
+            if t["id"] in terms:
+                problems.append(f"{shown(path)}: terms[{i}].id: '{t['id']}' is already defined in"
+                                f" {shown(terms[t['id']].path)}. Fix: keep one of them.")
+                continue
+            terms[t["id"]] = m.Term(t["id"], t["term"], t["pronunciation"], t["definition"],
+                                    tuple(t.get("see_also", ())), tuple(t.get("forms", ())), path)
+
+    groups: dict[str, m.QuestionGroup] = {}
+    question_ids: dict[str, Path] = {}
+    for path in _yaml_files(root / "questions"):
+        raw = _load(path, QUESTIONS, problems)
+        for i, g in enumerate(raw["groups"] if raw else []):
+            where = f"{shown(path)}: groups[{i}]"
+            if g["id"] in groups:
+                problems.append(f"{where}.id: '{g['id']}' is already defined in"
+                                f" {shown(groups[g['id']].path)}. Fix: keep one of them.")
+                continue
+            for j, q in enumerate(g["questions"]):
+                if q["id"] in question_ids:
+                    problems.append(f"{where}.questions[{j}].id: '{q['id']}' is used twice."
+                                    " Fix: give each question its own id.")
+                question_ids[q["id"]] = path
+            groups[g["id"]] = m.QuestionGroup(
+                g["id"], g["title"], tuple(m.Question(q["id"], q["text"]) for q in g["questions"]),
+                path)
+
+    presets: dict[str, m.Preset] = {}
+    presets_path = root / "presets.yaml"
+    raw = _load(presets_path, PRESETS, problems) if presets_path.exists() else {"presets": []}
+    for i, p in enumerate(raw["presets"] if raw else []):
+        where = f"{shown(presets_path)}: presets[{i}]"
+        if p["id"] in presets:
+            problems.append(f"{where}.id: '{p['id']}' is used twice. Fix: rename one.")
+        chosen = ("all",) if p["sections"] == "all" else tuple(p["sections"])
+        for j, sid in enumerate(c for c in chosen if c != "all"):
+            if sid not in sections and section_files:
+                problems.append(f"{where}.sections[{j}]: unknown section '{sid}'"
+                                f"{did_you_mean(sid, sections)}.")
+        presets[p["id"]] = m.Preset(p["id"], p["title"], p["description"], chosen)
+
+    _cross_check(sections, terms, groups, problems)
+    if info is not None:
+        _check_order(info, sections, presets, root / "booklet.yaml", problems)
+        sections = {sid: sections[sid] for sid in info.order if sid in sections}
+        presets = {pid: m.Preset(p.id, p.title, p.description,
+                                 tuple(info.order) if p.sections == ("all",) else p.sections)
+                   for pid, p in presets.items()}
+    if problems:
+        raise InputError(problems)
+    return m.Library(root=root, info=info, sections=sections, terms=terms,
+                     groups=groups, presets=presets)
+
+
+def _resolve_image(block, root: Path, path: Path, index: int, problems: list[str]):
+    """Attach the real file to an image block, refusing missing files and paths outside root."""
+    if not isinstance(block, m.Image):
+        return block
+    where = f"{shown(path)}: {join(join('body', index), 'image')}.file"
+    target = (root / block.file).resolve()
+    if not target.is_relative_to(root.resolve()):
+        problems.append(f"{where}: '{block.file}' is outside the content folder."
+                        " Fix: put the picture under the content folder's images/.")
+    elif not target.is_file():
+        problems.append(f"{where}: '{block.file}' not found. Fix: check the name;"
+                        " paths are relative to the content folder.")
+    elif target.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        problems.append(f"{where}: '{block.file}' is not a PNG or JPEG picture.")
+    return m.Image(block.file, block.alt, block.caption, target)
+
+
+def _check_order(info, sections, presets, path: Path, problems: list[str]) -> None:
+    """booklet.yaml's order names every section once, and the default preset exists."""
+    for i, sid in enumerate(info.order):
+        if sid not in sections and sections:
+            problems.append(f"{shown(path)}: order[{i}]: unknown section '{sid}'"
+                            f"{did_you_mean(sid, sections)}.")
+    for sid in sections:
+        if sid not in info.order:
+            problems.append(f"{shown(path)}: order: section '{sid}' is missing."
+                            " Fix: add it where it belongs in reading order.")
+    if info.default_preset not in presets:
+        problems.append(f"{shown(path)}: default_preset: unknown preset '{info.default_preset}'"
+                        f"{did_you_mean(info.default_preset, presets)}.")
+
+
+def _cross_check(sections, terms, groups, problems: list[str]) -> None:
+    """Every id a file refers to must exist."""
+    for s in sections.values():
+        for i, tid in enumerate(s.glossary):
+            if tid not in terms:
+                problems.append(f"{shown(s.path)}: glossary[{i}]: unknown glossary term '{tid}'"
+                                f"{did_you_mean(tid, terms)}.")
+        for i, gid in enumerate(s.questions):
+            if gid not in groups:
+                problems.append(f"{shown(s.path)}: questions[{i}]: unknown question group '{gid}'"
+                                f"{did_you_mean(gid, groups)}.")
+    for t in terms.values():
+        for i, other in enumerate(t.see_also):
+            if other not in terms:
+                problems.append(f"{shown(t.path)}: {t.id}.see_also[{i}]: unknown glossary term"
+                                f" '{other}'{did_you_mean(other, terms)}.")

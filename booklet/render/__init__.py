@@ -1,0 +1,1 @@
+"""Layout with reportlab: one module per concern, used only by build.py."""

@@ -1,0 +1,132 @@
+"""One function per body block kind, each returning tagged flowables; `BLOCKS` dispatches."""
+from __future__ import annotations
+
+from reportlab.platypus import Image as RLImage, KeepTogether, Paragraph, Table, TableStyle
+
+from .. import model as m
+from ..messages import catalogue
+from .flowables import tagged
+from .theme import Theme, markup
+
+BULLET = "•"
+
+
+def para(theme: Theme, text: str, style: str = "body", role: str = "P", **attrs) -> Paragraph:
+    """A tagged paragraph of escaped content text."""
+    return tagged(Paragraph(markup(text), theme.paragraph(style), **attrs), role)
+
+
+def items(theme: Theme, texts, numbered: bool = False) -> list:
+    """List items with a bullet or a number drawn in the body font."""
+    return [para(theme, t, "item", "LI", bulletText=f"{i}." if numbered else BULLET)
+            for i, t in enumerate(texts, start=1)]
+
+
+def paragraph(theme: Theme, block: m.Paragraph, language: str) -> list:
+    return [para(theme, block.text)]
+
+
+def heading(theme: Theme, block: m.Heading, language: str) -> list:
+    return [para(theme, block.text, "h2", "H2")]
+
+
+def bullets(theme: Theme, block: m.Bullets, language: str) -> list:
+    return items(theme, block.items)
+
+
+def steps(theme: Theme, block: m.Steps, language: str) -> list:
+    return items(theme, block.items, numbered=True)
+
+
+def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge, role: str) -> Table:
+    """A filled, bordered box that may break between its entries (never after the title)."""
+    rows = [[[title, entries[0]]]] + [[e] for e in entries[1:]]
+    pad = theme.scale.body * 0.7
+    box = Table(rows, colWidths=[theme.frame_width], style=TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), fill),
+        ("BOX", (0, 0), (-1, -1), 2, edge),
+        ("LINEBEFORE", (0, 0), (0, -1), 8, edge),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad + 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, 0), pad),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]), spaceBefore=theme.scale.body * 0.4, spaceAfter=theme.scale.body * 0.9)
+    return tagged(box, role)
+
+
+def key_points(theme: Theme, block: m.KeyPoints, language: str) -> list:
+    title = para(theme, catalogue(language)["key_points"], "box_title", "H3")
+    return [boxed(theme, title, items(theme, block.items), theme.color("accent"),
+                  theme.color("primary"), "L")]
+
+
+def call_care_team(theme: Theme, block: m.CallCareTeam, language: str) -> list:
+    title = para(theme, catalogue(language)["call_care_team"], "warning_title", "H3")
+    return [boxed(theme, title, items(theme, block.items), theme.color("warning fill"),
+                  theme.color("warning"), "L")]
+
+
+def table(theme: Theme, block: m.Table, language: str) -> list:
+    """A two-column table; its caption and header row repeat when it runs onto a new page."""
+    head = [para(theme, c, "cell_head", "P") for c in block.columns]
+    rows = [[para(theme, c, "cell", "P") for c in row] for row in block.rows]
+    top = [[para(theme, block.caption, "h3", "Caption"), ""]] if block.caption else []
+    width = theme.frame_width
+    pad = theme.scale.body * 0.4
+    first = len(top)
+    grid = Table(top + [head] + rows, colWidths=[width * 0.38, width * 0.62],
+                 repeatRows=first + 1, style=TableStyle([
+                     *([("SPAN", (0, 0), (1, 0))] if top else []),
+                     ("BACKGROUND", (0, first), (-1, first), theme.color("primary tint")),
+                     ("LINEBELOW", (0, first), (-1, first), 2, theme.color("primary")),
+                     ("LINEBELOW", (0, first + 1), (-1, -1), 1, theme.color("primary")),
+                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                     ("LEFTPADDING", (0, 0), (-1, -1), pad),
+                     ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                     ("TOPPADDING", (0, 0), (-1, -1), pad),
+                     ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
+                     *([("LEFTPADDING", (0, 0), (-1, 0), 0)] if top else []),
+                 ]), spaceBefore=theme.scale.body * 0.3, spaceAfter=theme.scale.body * 0.9)
+    return [tagged(grid, "Table", header_rows=first + 1)]
+
+
+def image(theme: Theme, block: m.Image, language: str) -> list:
+    picture = RLImage(str(block.path))
+    scale = min(1.0, theme.frame_width / picture.imageWidth,
+                (theme.page_size[1] * 0.45) / picture.imageHeight)
+    picture.drawWidth = picture.imageWidth * scale
+    picture.drawHeight = picture.imageHeight * scale
+    picture.hAlign = "LEFT"
+    parts = [tagged(picture, "Figure", alt=block.alt)]
+    if block.caption:
+        parts.append(para(theme, block.caption, "caption", "Caption"))
+    return [KeepTogether(parts)]
+
+
+def quote(theme: Theme, block: m.Quote, language: str) -> list:
+    cell = [para(theme, block.text, "quote", "P")]
+    if block.by:
+        cell.append(para(theme, f"— {block.by}", "cell", "P"))
+    pad = theme.scale.body * 0.7
+    box = Table([[cell]], colWidths=[theme.frame_width], style=TableStyle([
+        ("LINEBEFORE", (0, 0), (0, -1), 6, theme.color("primary")),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad + 4),
+        ("TOPPADDING", (0, 0), (-1, -1), pad / 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), pad / 2),
+    ]), spaceBefore=theme.scale.body * 0.3, spaceAfter=theme.scale.body * 0.9)
+    return [tagged(box, "BlockQuote")]
+
+
+BLOCKS = {
+    "paragraph": paragraph, "heading": heading, "bullets": bullets, "steps": steps,
+    "key_points": key_points, "call_care_team": call_care_team, "table": table,
+    "image": image, "quote": quote,
+}
+
+
+def render_block(theme: Theme, block: m.Block, language: str) -> list:
+    """Flowables for one body block, chosen by its kind."""
+    return BLOCKS[block.kind](theme, block, language)

@@ -1,0 +1,76 @@
+"""Page templates: the cover and body frames, and the running footer drawn on every page."""
+from __future__ import annotations
+
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from .flowables import Anchor
+from .theme import Theme
+
+
+class Footer:
+    """Draws the footer: title and 'Page N of M' on one line, the review date below."""
+
+    def __init__(self, theme: Theme, title: str, page_label: str, reviewed_label: str):
+        self.theme, self.title = theme, title
+        self.page_label, self.reviewed_label = page_label, reviewed_label
+        self.total = 0
+
+    def __call__(self, canv, doc) -> None:
+        t = self.theme
+        size, leading = t.scale.body, t.scale.leading
+        left, right = t.margin, t.page_size[0] - t.margin
+        top = t.margin + t.footer_height
+        canv.saveState()
+        canv.setStrokeColor(t.color("primary"))
+        canv.setLineWidth(1.5)
+        canv.line(left, top - 4, right, top - 4)
+        canv.setFillColor(t.color("text"))
+        canv.setFont(t.fonts.regular, size)
+        first = top - 4 - leading
+        canv.drawString(left, first, self.title)
+        page_text = self.page_label.format(page=canv.getPageNumber(), total=self.total or "?")
+        canv.drawRightString(right, first, page_text)
+        canv.drawString(left, first - leading, self.reviewed_label)
+        canv.restoreState()
+
+
+class CoverBand:
+    """A band of the primary colour across the top of the cover, behind nothing."""
+
+    def __init__(self, theme: Theme, footer: Footer):
+        self.theme, self.footer = theme, footer
+
+    def __call__(self, canv, doc) -> None:
+        t = self.theme
+        width, height = t.page_size
+        canv.saveState()
+        canv.setFillColor(t.color("primary"))
+        canv.rect(0, height - t.margin * 0.6, width, t.margin * 0.6, stroke=0, fill=1)
+        canv.restoreState()
+        self.footer(canv, doc)
+
+
+class LayoutDoc(BaseDocTemplate):
+    """A doc template that records on which page each Anchor landed."""
+
+    def __init__(self, target, theme: Theme, footer: Footer, first_template: str = "body",
+                 **kwargs):
+        self.anchor_pages: dict[str, int] = {}
+        width, height = theme.page_size
+        m = theme.margin
+        body = Frame(m, m + theme.footer_height, width - 2 * m,
+                     height - 2 * m - theme.footer_height, id="body",
+                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        cover = Frame(m, m + theme.footer_height, width - 2 * m,
+                      height - 2 * m - theme.footer_height, id="cover",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        super().__init__(target, pagesize=theme.page_size, leftMargin=m, rightMargin=m,
+                         topMargin=m, bottomMargin=m, **kwargs)
+        templates = [PageTemplate("cover", [cover], onPage=CoverBand(theme, footer)),
+                     PageTemplate("body", [body], onPage=footer)]
+        templates.sort(key=lambda t: t.id != first_template)
+        self.addPageTemplates(templates)
+
+    def afterFlowable(self, flowable):
+        if isinstance(flowable, Anchor):
+            self.anchor_pages[flowable.key] = self.page

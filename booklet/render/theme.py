@@ -1,0 +1,109 @@
+"""Paragraph styles, colours and page geometry for one document, derived from its Style."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+
+from .. import model as m
+from ..style import TypeScale, mix, warning_fill
+from .fonts import FontSet, register_family
+
+PAPER_SIZES = {"letter": LETTER, "a4": A4}
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def markup(text: str) -> str:
+    """Plain content text -> reportlab paragraph markup: escape everything, then **bold**."""
+    return _BOLD.sub(r"<b>\1</b>", escape(text, {'"': "&quot;"}))
+
+
+@dataclass
+class Theme:
+    """Everything the layout needs to know about how things look."""
+
+    style: m.Style
+    paper: str
+    fonts: FontSet
+    scale: TypeScale
+    _styles: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def for_plan(cls, plan: m.DocumentPlan) -> "Theme":
+        return cls(plan.style, plan.paper, register_family(plan.style.font_family),
+                   TypeScale(plan.style.base_size))
+
+    # --- geometry -------------------------------------------------------------------------
+    @property
+    def page_size(self) -> tuple[float, float]:
+        return PAPER_SIZES[self.paper]
+
+    @property
+    def margin(self) -> float:
+        return self.style.margin_in * inch
+
+    @property
+    def footer_height(self) -> float:
+        """Two footer lines plus the rule above them and a gap."""
+        return 2 * self.scale.leading + 14
+
+    @property
+    def frame_width(self) -> float:
+        return self.page_size[0] - 2 * self.margin
+
+    # --- colours --------------------------------------------------------------------------
+    def color(self, name: str) -> colors.Color:
+        value = {"warning fill": warning_fill(self.style),
+                 "primary tint": mix(self.style.colors.primary, self.style.colors.background,
+                                     0.10)}.get(name) or getattr(self.style.colors, name)
+        return colors.HexColor(value)
+
+    # --- paragraph styles -----------------------------------------------------------------
+    def paragraph(self, name: str) -> ParagraphStyle:
+        """A named paragraph style: body, h1, h2, h3, item, cover_title, ..."""
+        if name not in self._styles:
+            self._styles[name] = self._make_paragraph_style(name)
+        return self._styles[name]
+
+    def _make_paragraph_style(self, name: str) -> ParagraphStyle:
+        s, body = self.scale, self.scale.body
+        text, primary = self.color("text"), self.color("primary")
+        base = dict(fontName=self.fonts.regular, fontSize=body, leading=s.leading,
+                    textColor=text, alignment=TA_LEFT, allowOrphans=0, allowWidows=0,
+                    spaceAfter=body * 0.6, splitLongWords=1, bulletFontName=self.fonts.regular,
+                    bulletFontSize=body, hyphenationLang="", embeddedHyphenation=0,
+                    uriWasteReduce=0)
+        bold = dict(fontName=self.fonts.bold)
+
+        def heading(size, before, after, color=primary):
+            return dict(bold, fontSize=size, leading=s.leading_for(size), textColor=color,
+                        keepWithNext=1, spaceBefore=before, spaceAfter=after)
+
+        styles = {
+            "body": {},
+            "h1": heading(s.h1, 0, body * 0.8),
+            "h2": heading(s.h2, body * 0.8, body * 0.4),
+            "h3": heading(s.h3, body * 0.6, body * 0.3),
+            "item": dict(leftIndent=body * 1.6, bulletIndent=body * 0.3, spaceAfter=body * 0.35),
+            "box_title": dict(bold, spaceAfter=body * 0.3),
+            "warning_title": dict(bold, textColor=self.color("warning"), spaceAfter=body * 0.3),
+            "cell": dict(spaceAfter=0),
+            "cell_head": dict(bold, spaceAfter=0),
+            "quote": dict(bold, fontSize=s.h3, leading=s.leading_for(s.h3), spaceAfter=0),
+            "caption": dict(spaceBefore=body * 0.3),
+            "cover_title": heading(s.cover_title, 0, body, color=primary),
+            "cover_subtitle": dict(fontSize=s.cover_subtitle,
+                                   leading=s.leading_for(s.cover_subtitle), spaceAfter=body),
+            "toc": dict(spaceAfter=0),
+            "toc_page": dict(alignment=TA_RIGHT, spaceAfter=0),
+            "footer": dict(spaceAfter=0),
+            "term": dict(bold, keepWithNext=1, spaceAfter=0),
+            "source": dict(leftIndent=body * 1.6, bulletIndent=body * 0.3, spaceAfter=body * 0.3),
+        }
+        return ParagraphStyle(name, **{**base, **styles[name]})

@@ -1,0 +1,58 @@
+"""Draw the bundled figures (run: python content/images/draw.py). Our own simple drawings.
+
+Text in a figure is at least as large as 18 pt body text once the figure is printed at the
+width of the text column (about 6.8 inches): 1800 px across, so 76 px is about 20 pt.
+"""
+from pathlib import Path
+
+import fontpkg
+from PIL import Image, ImageDraw, ImageFont
+
+HERE = Path(__file__).resolve().parent
+INK, BLUE, TINT, WARM = "#1a1a1a", "#1d4a7a", "#e9f0f8", "#fff3d6"
+
+
+def font(size, weight=400):
+    return ImageFont.truetype(fontpkg.path("Atkinson Hyperlegible", weight=weight), size)
+
+
+def wrap(draw, text, face, width):
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if draw.textlength(trial, font=face) <= width:
+            line = trial
+        else:
+            lines.append(line)
+            line = word
+    return lines + [line]
+
+
+def panel(draw, box, fill, title, lines, note=None):
+    x0, y0, x1, y1 = box
+    draw.rounded_rectangle(box, radius=36, fill=fill, outline=BLUE, width=8)
+    draw.text((x0 + 48, y0 + 40), title, font=font(84, 700), fill=BLUE)
+    y = y0 + 170
+    body = font(76)
+    for text in lines:
+        for line in wrap(draw, text, body, x1 - x0 - 96):
+            draw.text((x0 + 48, y), line, font=body, fill=INK)
+            y += 98
+    if note:
+        draw.rounded_rectangle((x0 + 36, y1 - 150, x1 - 36, y1 - 36), radius=24, fill=BLUE)
+        draw.text((x0 + 72, y1 - 130), note, font=font(76, 700), fill="#ffffff")
+
+
+def pancreas_two_jobs():
+    image = Image.new("RGB", (1800, 660), "#ffffff")
+    draw = ImageDraw.Draw(image)
+    panel(draw, (0, 0, 880, 659), TINT, "Exocrine cells",
+          ["make juices that help you digest food."])
+    panel(draw, (920, 0, 1799, 659), WARM, "Endocrine cells",
+          ["make hormones, such as insulin, that help control blood sugar."],
+          note="A pNET starts here.")
+    image.save(HERE / "pancreas-two-jobs.png", optimize=True)
+
+
+if __name__ == "__main__":
+    pancreas_two_jobs()
