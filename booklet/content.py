@@ -1,7 +1,6 @@
 """Read a content folder into a validated Library; also the source of its JSON Schemas."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -170,8 +169,9 @@ def json_schemas() -> dict[str, dict]:
 
 def shown(path: Path) -> str:
     """A path as the user would recognise it: relative to the working folder when inside it."""
+    path = Path(path).absolute()
     try:
-        return os.path.relpath(path)
+        return str(path.relative_to(Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -189,6 +189,11 @@ def read_yaml(path: Path) -> Any:
         raise InputError([f"{shown(path)}: cannot be read ({error.strerror})."]) from None
     try:
         return yaml.safe_load(text)
+    except yaml.reader.ReaderError as error:
+        line = text[:error.position].count("\n") + 1
+        raise InputError([f"{shown(path)}: line {line}: the character U+{error.character:04X}"
+                          " cannot be printed. Fix: delete it (it is often pasted in by"
+                          " accident)."]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -38,11 +38,19 @@ def steps(theme: Theme, block: m.Steps, language: str) -> list:
     return items(theme, block.items, numbered=True)
 
 
+def table_style(theme: Theme, *commands) -> TableStyle:
+    """Table commands, after setting the cell font: reportlab would fall back to Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), theme.fonts.regular),
+                       ("FONTSIZE", (0, 0), (-1, -1), theme.scale.body),
+                       ("LEADING", (0, 0), (-1, -1), theme.scale.leading), *commands])
+
+
 def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge, role: str) -> Table:
     """A filled, bordered box that may break between its entries (never after the title)."""
     rows = [[[title, entries[0]]]] + [[e] for e in entries[1:]]
     pad = theme.scale.body * 0.7
-    box = Table(rows, colWidths=[theme.frame_width], style=TableStyle([
+    box = Table(rows, colWidths=[theme.frame_width], style=table_style(
+        theme,
         ("BACKGROUND", (0, 0), (-1, -1), fill),
         ("BOX", (0, 0), (-1, -1), 2, edge),
         ("LINEBEFORE", (0, 0), (0, -1), 8, edge),
@@ -53,7 +61,7 @@ def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge, role: str) 
         ("TOPPADDING", (0, 0), (-1, 0), pad),
         ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]), spaceBefore=theme.scale.body * 0.4, spaceAfter=theme.scale.body * 0.9)
+    ), spaceBefore=theme.scale.body * 0.4, spaceAfter=theme.scale.body * 0.9)
     return tagged(box, role)
 
 
@@ -78,7 +86,8 @@ def table(theme: Theme, block: m.Table, language: str) -> list:
     pad = theme.scale.body * 0.4
     first = len(top)
     grid = Table(top + [head] + rows, colWidths=[width * 0.38, width * 0.62],
-                 repeatRows=first + 1, style=TableStyle([
+                 repeatRows=first + 1, style=table_style(
+                     theme,
                      *([("SPAN", (0, 0), (1, 0))] if top else []),
                      ("BACKGROUND", (0, first), (-1, first), theme.color("primary tint")),
                      ("LINEBELOW", (0, first), (-1, first), 2, theme.color("primary")),
@@ -89,7 +98,7 @@ def table(theme: Theme, block: m.Table, language: str) -> list:
                      ("TOPPADDING", (0, 0), (-1, -1), pad),
                      ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
                      *([("LEFTPADDING", (0, 0), (-1, 0), 0)] if top else []),
-                 ]), spaceBefore=theme.scale.body * 0.3, spaceAfter=theme.scale.body * 0.9)
+                 ), spaceBefore=theme.scale.body * 0.3, spaceAfter=theme.scale.body * 0.9)
     return [tagged(grid, "Table", header_rows=first + 1)]
 
 
@@ -111,12 +120,13 @@ def quote(theme: Theme, block: m.Quote, language: str) -> list:
     if block.by:
         cell.append(para(theme, f"— {block.by}", "cell", "P"))
     pad = theme.scale.body * 0.7
-    box = Table([[cell]], colWidths=[theme.frame_width], style=TableStyle([
+    box = Table([[cell]], colWidths=[theme.frame_width], style=table_style(
+        theme,
         ("LINEBEFORE", (0, 0), (0, -1), 6, theme.color("primary")),
         ("LEFTPADDING", (0, 0), (-1, -1), pad + 4),
         ("TOPPADDING", (0, 0), (-1, -1), pad / 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), pad / 2),
-    ]), spaceBefore=theme.scale.body * 0.3, spaceAfter=theme.scale.body * 0.9)
+    ), spaceBefore=theme.scale.body * 0.3, spaceAfter=theme.scale.body * 0.9)
     return [tagged(box, "BlockQuote")]
 
 

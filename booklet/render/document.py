@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import NextPageTemplate, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer, Table
 
 from .. import model as m
 from ..messages import catalogue, format_date
-from .blocks import items, para, render_block
+from .blocks import para, render_block, table_style
 from .flowables import Anchor, CheckItem, WriteInLines, tagged
 from .pages import Footer, LayoutDoc
 from .theme import Theme
@@ -119,19 +119,19 @@ def _contents(theme: Theme, msgs: dict, parts, facts: PageFacts) -> list:
                      tagged(_raw_para(theme, page, "toc_page"), "P")])
     width = theme.frame_width
     number_width = theme.scale.body * 3
-    table = Table(rows, colWidths=[width - number_width, number_width], style=TableStyle([
+    table = Table(rows, colWidths=[width - number_width, number_width], style=table_style(
+        theme,
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), theme.scale.body * 0.25),
         ("BOTTOMPADDING", (0, 0), (-1, -1), theme.scale.body * 0.25),
         ("LINEBELOW", (0, 0), (-1, -1), 0.75, theme.color("primary")),
-    ]))
+    ))
     return [para(theme, msgs["contents"], "h1", "H1"), tagged(table, "TOC")]
 
 
 def _raw_para(theme: Theme, markup_text: str, style: str):
     """A paragraph from markup we made ourselves (already escaped)."""
-    from reportlab.platypus import Paragraph
     return Paragraph(markup_text, theme.paragraph(style))
 
 
@@ -234,4 +234,3 @@ def _handout_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
     return story
 
 
-__all__ = ["render_pdf", "document_title", "PageFacts", "items"]

@@ -1,0 +1,77 @@
+"""Shared fixtures: the bundled and test content, and PDFs built once per test session."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from booklet.assemble import choose_sections, plan_document
+from booklet.build import build_pdf
+from booklet.content import load_library
+from booklet.resources import bundled, style_path
+from booklet.style import load_style
+
+TESTS = Path(__file__).resolve().parent
+FIXTURE_CONTENT = TESTS / "fixtures" / "content"
+
+
+@pytest.fixture(scope="session")
+def library():
+    return load_library(bundled("content"))
+
+
+@pytest.fixture(scope="session")
+def fixture_library():
+    return load_library(FIXTURE_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def default_style():
+    return load_style(style_path("default"))
+
+
+def make_pdf(folder: Path, name: str, library, style, *, preset=None, sections=(),
+             everything=False, format="booklet", paper=None, full_glossary=False):
+    """Build a PDF through the same functions the CLI calls and write it to folder/name."""
+    chosen = choose_sections(library, preset, sections, everything)
+    plan = plan_document(library, style, chosen, format, paper, full_glossary)
+    pdf, _ = build_pdf(plan)
+    path = folder / name
+    path.write_bytes(pdf)
+    return path, plan
+
+
+@pytest.fixture(scope="session")
+def pdf_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("pdfs")
+
+
+@pytest.fixture(scope="session")
+def default_booklet(pdf_dir, library, default_style):
+    """The default booklet of the bundled content: what the Quick start builds."""
+    return make_pdf(pdf_dir, "default.pdf", library, default_style)
+
+
+@pytest.fixture(scope="session")
+def fixture_booklet(pdf_dir, fixture_library, default_style):
+    return make_pdf(pdf_dir, "fixture.pdf", fixture_library, default_style)
+
+
+@pytest.fixture(scope="session")
+def everything_booklet(pdf_dir, library, default_style):
+    return make_pdf(pdf_dir, "everything.pdf", library, default_style, everything=True)
+
+
+@pytest.fixture(scope="session")
+def handout(pdf_dir, library, default_style):
+    return make_pdf(pdf_dir, "handout.pdf", library, default_style,
+                    sections=("surgery", "when-to-call"), format="handout")
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    """A writable copy of the test content, for breaking it on purpose."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target

@@ -1,0 +1,158 @@
+"""Bad input ends in one line naming the file, the field and the fix; exit 2; no traceback."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from booklet.cli import main
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args))
+    return result
+
+
+def edit(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture changed: {old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def assert_one_line_error(result, *expected):
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ")
+    assert "Traceback" not in result.output
+    for part in expected:
+        assert part in lines[0], (part, lines[0])
+
+
+BROKEN_CONTENT = [
+    ("unknown field with did-you-mean", "sections/second.yaml", "summary:", "sumary:",
+     ["sections/second.yaml", "sumary: unknown field (did you mean 'summary'?)"]),
+    ("missing field", "sections/second.yaml", "reviewed: 2026-10-01\n", "",
+     ["sections/second.yaml", "reviewed: is missing. Fix: add 'reviewed:'"]),
+    ("wrong type", "sections/second.yaml", "topics: [testing]", "topics: testing",
+     ["sections/second.yaml", "topics: expected a list, got text"]),
+    ("bad date", "sections/second.yaml", "reviewed: 2026-10-01", "reviewed: last week",
+     ["sections/second.yaml", "reviewed: expected a date like 2026-11-23"]),
+    ("unknown block kind", "sections/second.yaml", "  - paragraph: Nu", "  - paragraf: Nu",
+     ["sections/second.yaml", "body[0]: unknown block kind 'paragraf' (did you mean 'paragraph'?)"]),
+    ("table row with three cells", "sections/every-block.yaml", "[Theta cell one, Theta cell two]",
+     "[Theta cell one, Theta, cell two]",
+     ["sections/every-block.yaml", "body[6].table.rows[0]: has 3 cells; a table row has exactly 2"]),
+    ("image without alt text", "sections/every-block.yaml",
+     "      alt: A blue square used by the tests.\n", "",
+     ["sections/every-block.yaml", "body[7].image.alt: is missing"]),
+    ("missing image", "sections/every-block.yaml", "images/square.png", "images/circle.png",
+     ["sections/every-block.yaml", "body[7].image.file: 'images/circle.png' not found"]),
+    ("image outside the content folder", "sections/every-block.yaml", "images/square.png",
+     "../../etc/passwd", ["body[7].image.file", "is outside the content folder"]),
+    ("unknown glossary id", "sections/second.yaml", "glossary: [grade]", "glossary: [grayde]",
+     ["sections/second.yaml", "glossary[0]: unknown glossary term 'grayde' (did you mean 'grade'?)"]),
+    ("unknown question group", "sections/second.yaml", "questions: [group-b]",
+     "questions: [group-c]", ["questions[0]: unknown question group 'group-c'"]),
+    ("YAML syntax error", "sections/second.yaml", "title: Second section",
+     "title: [Second section", ["sections/second.yaml", "YAML syntax error"]),
+    ("id differs from file name", "sections/second.yaml", "id: second", "id: secnd",
+     ["id: 'secnd' differs from the file name"]),
+    ("duplicate glossary id", "glossary/terms.yaml", "id: unused", "id: grade",
+     ["glossary/terms.yaml", "'grade' is already defined"]),
+    ("preset naming an unknown section", "presets.yaml", "sections: [second]",
+     "sections: [secnod]", ["presets.yaml", "unknown section 'secnod' (did you mean 'second'?)"]),
+    ("unprintable character", "sections/second.yaml", "Nu paragraph", "Nu \u0007 paragraph",
+     ["sections/second.yaml: line 13: the character U+0007 cannot be printed. Fix: delete it"]),
+    ("character the font lacks", "sections/second.yaml", "Nu paragraph", "Nu → paragraph",
+     ["sections/second.yaml: body[0].paragraph", "'→' (U+2192)", "Fix:"]),
+]
+
+
+@pytest.mark.parametrize("name,file,old,new,expected", BROKEN_CONTENT,
+                         ids=[case[0] for case in BROKEN_CONTENT])
+def test_bad_content_gives_one_line_error(content_copy, tmp_path, name, file, old, new, expected):
+    edit(content_copy / file, old, new)
+    out = tmp_path / "out.pdf"
+    result = run("build", "--content", str(content_copy), "-o", str(out))
+    assert_one_line_error(result, *expected)
+    assert not out.exists(), "nothing is written when the input is bad"
+
+
+def test_unknown_section_option_suggests_the_id(content_copy, tmp_path):
+    result = run("build", "--content", str(content_copy), "--section", "secnd",
+                 "-o", str(tmp_path / "x.pdf"))
+    assert_one_line_error(result, "--section: unknown section 'secnd' (did you mean 'second'?)",
+                          "booklet list")
+
+
+def test_unknown_preset_suggests_the_name(content_copy, tmp_path):
+    result = run("build", "--content", str(content_copy), "--preset", "bothh",
+                 "-o", str(tmp_path / "x.pdf"))
+    assert_one_line_error(result, "--preset: unknown preset 'bothh' (did you mean 'both'?)")
+
+
+def test_style_with_low_contrast_is_refused(content_copy, tmp_path):
+    style = tmp_path / "pale.yaml"
+    style.write_text(STYLE.replace('text: "#1a1a1a"', 'text: "#999999"'), encoding="utf-8")
+    result = run("build", "--content", str(content_copy), "--style", str(style),
+                 "-o", str(tmp_path / "x.pdf"))
+    assert_one_line_error(result, "pale.yaml: colors: text on background has contrast 2.8:1")
+
+
+def test_style_with_unknown_field_is_refused(content_copy, tmp_path):
+    style = tmp_path / "typo.yaml"
+    style.write_text(STYLE.replace("base_size:", "base_sise:"), encoding="utf-8")
+    result = run("build", "--content", str(content_copy), "--style", str(style),
+                 "-o", str(tmp_path / "x.pdf"))
+    assert_one_line_error(result, "typo.yaml: base_sise: unknown field (did you mean 'base_size'?)")
+
+
+def test_small_base_size_is_refused(content_copy, tmp_path):
+    style = tmp_path / "small.yaml"
+    style.write_text(STYLE.replace("base_size: 18", "base_size: 12"), encoding="utf-8")
+    result = run("build", "--content", str(content_copy), "--style", str(style),
+                 "-o", str(tmp_path / "x.pdf"))
+    assert_one_line_error(result, "small.yaml: base_size: 12 is not allowed. Fix: use one of 18, 20, 24")
+
+
+def test_missing_style_file(content_copy, tmp_path):
+    result = run("build", "--content", str(content_copy), "--style", str(tmp_path / "nope.yaml"),
+                 "-o", str(tmp_path / "x.pdf"))
+    assert_one_line_error(result, "nope.yaml: style file not found")
+
+
+def test_missing_content_folder(tmp_path):
+    result = run("build", "--content", str(tmp_path / "nothing"), "-o", str(tmp_path / "x.pdf"))
+    assert_one_line_error(result, "content folder not found")
+
+
+def test_output_folder_that_does_not_exist(content_copy, tmp_path):
+    result = run("build", "--content", str(content_copy), "-o", str(tmp_path / "no" / "x.pdf"))
+    assert result.exit_code == 1
+    assert re.search(r"Error: .*x\.pdf: the folder .* does not exist", result.output)
+
+
+def test_failed_build_keeps_the_previous_pdf(content_copy, tmp_path):
+    out = tmp_path / "keep.pdf"
+    out.write_bytes(b"%PDF-previous")
+    edit(content_copy / "sections/second.yaml", "summary:", "sumary:")
+    result = run("build", "--content", str(content_copy), "-o", str(out))
+    assert result.exit_code == 2
+    assert out.read_bytes() == b"%PDF-previous"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+STYLE = """\
+name: Test
+clinic: Test Clinic
+colors:
+  text: "#1a1a1a"
+  background: "#ffffff"
+  primary: "#1d4a7a"
+  accent: "#e9f0f8"
+  warning: "#8c1d18"
+base_size: 18
+"""

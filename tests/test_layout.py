@@ -1,0 +1,225 @@
+"""Build real PDFs and read them back: order, page numbers, sizes, fonts, geometry, metadata."""
+from __future__ import annotations
+
+import re
+
+import pypdf
+import pytest
+from reportlab.lib.pagesizes import A4, LETTER
+
+from booklet.assemble import plan_document
+from booklet.build import build_pdf
+from booklet.checks import terms_used
+from booklet.messages import catalogue
+from booklet.style import TypeScale
+
+from conftest import make_pdf
+from pdfread import all_chars, fonts, lines, outline_titles, page_count, page_texts
+
+MSG = catalogue("en")
+MIN_SIZE = 18
+MARGIN = 0.75 * 72
+
+
+def section_start_pages(path, plan):
+    """The page where each section's heading is printed (after the contents page)."""
+    found = {}
+    for line in lines(path):
+        for s in plan.sections:
+            if s.id not in found and line.page > 2 and line.text == s.title and line.size > 24:
+                found[s.id] = line.page
+    return found
+
+
+def test_section_headings_present_and_in_order(default_booklet):
+    path, plan = default_booklet
+    starts = section_start_pages(path, plan)
+    assert list(starts) == [s.id for s in plan.sections]
+    assert list(starts.values()) == sorted(starts.values())
+
+
+def test_contents_page_numbers_equal_section_start_pages(default_booklet):
+    path, plan = default_booklet
+    contents = page_texts(path)[1].splitlines()
+    assert contents[0] == MSG["contents"]
+    listed = {}
+    for row in contents[1:]:
+        match = re.fullmatch(r"(.+?) (\d+)", row)
+        if match:
+            listed[match.group(1)] = int(match.group(2))
+    starts = section_start_pages(path, plan)
+    assert {s.title: starts[s.id] for s in plan.sections}.items() <= listed.items()
+    texts = page_texts(path)
+    for title in (MSG["questions_title"], MSG["glossary_title"], MSG["notes_title"],
+                  MSG["contacts_title"]):
+        assert texts[listed[title] - 1].startswith(title), title
+
+
+def test_no_text_below_18pt_on_any_page(default_booklet, handout, everything_booklet):
+    for path, _ in (default_booklet, handout, everything_booklet):
+        small = [(c["page"], c["text"], round(c["size"], 1)) for c in all_chars(path)
+                 if c["text"].strip() and c["size"] < MIN_SIZE - 0.01]
+        assert small == [], small[:5]
+
+
+def test_headings_are_large_and_bold(default_booklet):
+    path, plan = default_booklet
+    titles = {s.title for s in plan.sections}
+    headings = [ln for ln in lines(path) if ln.text in titles and ln.page > 2]
+    assert headings and all(ln.size >= 22 and ln.bold for ln in headings)
+
+
+def test_every_font_is_embedded_and_none_is_base14(default_booklet, handout):
+    for path, _ in (default_booklet, handout):
+        used = fonts(path)
+        assert used, "no fonts found"
+        assert all(used.values()), used
+        assert all("AtkinsonHyperlegible" in name for name in used), used
+
+
+def test_no_text_outside_the_margins(default_booklet, handout):
+    for path, _ in (default_booklet, handout):
+        width, height = LETTER
+        outside = [(c["page"], c["text"]) for c in all_chars(path) if c["text"].strip() and (
+            c["x0"] < MARGIN - 0.5 or c["x1"] > width - MARGIN + 0.5
+            or c["top"] < MARGIN - 0.5 or c["bottom"] > height - MARGIN + 0.5)]
+        assert outside == [], outside[:5]
+
+
+def test_line_spacing_is_at_least_1_3_times_the_size(fixture_booklet):
+    path, _ = fixture_booklet
+    body = [ln for ln in lines(path) if ln.page == 3 and abs(ln.size - MIN_SIZE) < 0.1]
+    gaps = [b.top - a.top for a, b in zip(body, body[1:]) if b.top > a.top]
+    assert gaps and min(gaps) >= 1.3 * MIN_SIZE - 0.1, gaps
+
+
+def test_every_page_has_the_footer(default_booklet):
+    path, plan = default_booklet
+    total = page_count(path)
+    for number, text in enumerate(page_texts(path), start=1):
+        assert f"Page {number} of {total}" in text
+        assert plan.info.short_title in text
+        assert "Reviewed November 23, 2026" in text
+
+
+def test_booklet_has_cover_contents_checklist_glossary_notes_and_back(default_booklet):
+    path, plan = default_booklet
+    texts = page_texts(path)
+    assert texts[0].replace("\n", " ").startswith(plan.info.title)
+    assert plan.info.disclaimer.split(".")[0] in texts[0].replace("\n", " ")
+    assert texts[1].startswith(MSG["contents"])
+    assert texts[-1].startswith(MSG["contacts_title"])
+    assert any(t.startswith(MSG["notes_title"]) for t in texts)
+    assert len(texts) % 2 == 0, "the back page should fall on the back of a sheet"
+
+
+def test_question_checklist_holds_the_chosen_sections_questions(default_booklet, library):
+    path, plan = default_booklet
+    text = " ".join(page_texts(path)).replace("\n", " ")
+    wanted = [q.text for g in plan.question_groups for q in g.questions]
+    assert wanted
+    for question in wanted:
+        assert question in text
+    other = [q.text for gid, g in library.groups.items() if gid not in
+             {g.id for g in plan.question_groups} for q in g.questions]
+    assert not [q for q in other if q in text]
+
+
+def test_glossary_holds_exactly_the_terms_the_sections_use(fixture_booklet, fixture_library):
+    path, plan = fixture_booklet
+    texts = page_texts(path)
+    glossary = next(t for t in texts if t.startswith(MSG["glossary_title"]))
+    printed = re.findall(r"^(.+?) \(say: ", glossary, re.MULTILINE)
+    assert printed == ["grade", "tumor"]
+    used = set()
+    for s in plan.sections:
+        used |= terms_used(s, fixture_library.terms)
+    assert {fixture_library.terms[t].term for t in used} == set(printed)
+
+
+def test_full_glossary_prints_every_term(pdf_dir, fixture_library, default_style):
+    path, _ = make_pdf(pdf_dir, "full-glossary.pdf", fixture_library, default_style,
+                       full_glossary=True)
+    assert "unused word (say: un-YOOZD)" in " ".join(page_texts(path))
+
+
+def test_every_block_kind_prints_in_order(fixture_booklet):
+    path, _ = fixture_booklet
+    text = " ".join(page_texts(path)).replace("\n", " ")
+    markers = ["Alpha", "Beta", "Gamma", "Delta", "Key points", "Epsilon", "Zeta", "Iota",
+               "Eta left", "Theta", "Kappa", "Lambda", "Mu author", "Sources", "Nu", "Xi",
+               "Omicron", "Pi question", "Rho"]
+    positions = [text.index(m) for m in markers]
+    assert positions == sorted(positions)
+
+
+def test_markup_in_content_prints_literally(fixture_booklet):
+    path, _ = fixture_booklet
+    text = " ".join(page_texts(path)).replace("\n", " ")
+    assert 'with <b>tags</b> & "quotes" kept as written' in text
+
+
+def test_a_heading_never_ends_a_page(everything_booklet):
+    path, _ = everything_booklet
+    last_on_page = {}
+    footer_top = LETTER[1] - MARGIN - TypeScale(18).leading * 2 - 20
+    for ln in lines(path):
+        if ln.top < footer_top:
+            last_on_page[ln.page] = ln
+    stranded = [(p, ln.text) for p, ln in last_on_page.items()
+                if ln.size > MIN_SIZE + 1 and ln.text != MSG["notes_title"]]  # notes: lines follow
+    assert stranded == []
+
+
+def test_a4_paper(pdf_dir, fixture_library, default_style):
+    path, _ = make_pdf(pdf_dir, "a4.pdf", fixture_library, default_style, paper="a4")
+    box = pypdf.PdfReader(path).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == tuple(round(v) for v in A4)
+
+
+def test_letter_is_the_default_paper(fixture_booklet):
+    box = pypdf.PdfReader(fixture_booklet[0]).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_metadata_title_author_subject_and_language(default_booklet):
+    path, plan = default_booklet
+    reader = pypdf.PdfReader(path)
+    meta = reader.metadata
+    assert meta.title == plan.info.title
+    assert meta.author == plan.style.clinic
+    assert meta.subject == plan.info.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en-US"
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]
+
+
+def test_outline_has_a_bookmark_per_section(default_booklet):
+    path, plan = default_booklet
+    titles = outline_titles(path)
+    assert titles[:len(plan.sections)] == [s.title for s in plan.sections]
+    assert MSG["questions_title"] in titles and MSG["glossary_title"] in titles
+
+
+def test_same_inputs_give_byte_identical_pdfs(fixture_library, default_style):
+    sections = tuple(fixture_library.sections.values())
+    plan = plan_document(fixture_library, default_style, sections)
+    assert build_pdf(plan)[0] == build_pdf(plan)[0]
+
+
+def test_handout_has_no_cover_or_contents_and_keeps_its_questions(handout):
+    path, plan = handout
+    texts = page_texts(path)
+    assert not any(t.startswith(MSG["contents"]) for t in texts)
+    assert plan.info.title not in texts[0].splitlines()[0]
+    whole = " ".join(texts).replace("\n", " ")
+    assert [s.title in whole for s in plan.sections] == [True, True]
+    assert MSG["questions_title"] in whole
+    assert "does not replace advice from your care team" in whole
+    titles = " and ".join(s.title for s in plan.sections)
+    assert pypdf.PdfReader(path).metadata.title == titles
+
+
+def test_handout_refuses_more_than_two_sections(library, default_style):
+    from booklet.errors import InputError
+    with pytest.raises(InputError, match="a handout holds one or two sections"):
+        plan_document(library, default_style, tuple(library.sections.values())[:3], "handout")
