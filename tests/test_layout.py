@@ -223,3 +223,30 @@ def test_handout_refuses_more_than_two_sections(library, default_style):
     from booklet.errors import InputError
     with pytest.raises(InputError, match="a handout holds one or two sections"):
         plan_document(library, default_style, tuple(library.sections.values())[:3], "handout")
+
+
+def test_a_list_item_never_leaves_its_first_line_alone_at_a_page_foot(everything_booklet):
+    path, _ = everything_booklet
+    footer_top = LETTER[1] - MARGIN - TypeScale(18).leading * 2 - 20
+    body = [ln for ln in lines(path) if ln.top < footer_top]
+    pages: dict[int, list] = {}
+    for ln in body:
+        pages.setdefault(ln.page, []).append(ln)
+    bullet_x = {round(ln.x0) for ln in body if ln.text.startswith("• ")}
+    assert bullet_x, "the booklet has bulleted lists"
+    orphans = []
+    for number, page in pages.items():
+        following = pages.get(number + 1)
+        last = page[-1]
+        if following and last.text.startswith("• ") and not following[0].text.startswith("• "):
+            if round(following[0].x0) > max(bullet_x) + 4:   # the item went on, indented
+                orphans.append((number, last.text))
+    assert orphans == []
+
+
+def test_body_text_is_upright_and_not_all_capitals(everything_booklet):
+    path, _ = everything_booklet
+    assert not [f for f in fonts(path) if "Italic" in f or "Oblique" in f]
+    shouting = [ln.text for ln in lines(path)
+                if ln.size < MIN_SIZE + 1 and len(ln.text) > 20 and ln.text.isupper()]
+    assert shouting == []

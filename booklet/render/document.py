@@ -101,7 +101,7 @@ def _cover(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
         Spacer(1, body * 2),
         para(theme, plan.info.title, "cover_title", "H1"),
         para(theme, plan.info.subtitle, "cover_subtitle", "P"),
-        para(theme, msgs["cover_from"].format(clinic=plan.style.clinic), "body", "P"),
+        para(theme, msgs["cover_from"].format(clinic=plan.style.clinic), "box_title", "P"),
         Spacer(1, body * 2),
         para(theme, msgs["cover_prepared_for"], "box_title", "P"),
         WriteInLines(theme.scale.leading * 1.6, theme.color("text"), count=2),
