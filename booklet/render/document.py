@@ -75,7 +75,7 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
     for section in plan.sections:
         story += [PageBreak(), *_section(plan, theme, section, msgs)]
     if plan.question_groups:
-        story += [PageBreak(), *_questions(plan, theme, msgs, level=1)]
+        story += [PageBreak(), *_questions(plan, theme, msgs, write_in_lines=2)]
     if plan.terms:
         story += [PageBreak(), *_glossary(plan, theme, msgs)]
     for n in range(1 + facts.extra_notes_pages):
@@ -158,18 +158,18 @@ def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict)
     return story + entries
 
 
-def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, level: int) -> list:
-    head, sub = ("h1", "H1") if level == 1 else ("h2", "H2")
+def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: int) -> list:
+    """The checklist: a tick box per question, with lines for the answer in booklets."""
+    intro = msgs["questions_intro"] if write_in_lines else msgs["questions_intro_short"]
     story = [Anchor("questions", msgs["questions_title"]),
-             para(theme, msgs["questions_title"], head, sub),
-             para(theme, msgs["questions_intro"], "body", "P")]
+             para(theme, msgs["questions_title"], "h1", "H1"),
+             para(theme, intro, "body", "P")]
     for group in plan.question_groups:
-        story.append(para(theme, group.title, "h2" if level == 1 else "h3",
-                          "H2" if level == 1 else "H3"))
+        story.append(para(theme, group.title, "h2", "H2"))
         for q in group.questions:
             story.append(CheckItem(para(theme, q.text, "body", "P"), theme.scale.body,
-                                   theme.scale.leading * 1.3, 2, theme.color("text"),
-                                   f"question-{q.id}"))
+                                   theme.scale.leading * 1.3, write_in_lines,
+                                   theme.color("text"), f"question-{q.id}"))
     return story
 
 
@@ -225,7 +225,7 @@ def _handout_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
             story.append(Spacer(1, theme.scale.body))
         story += _section(plan, theme, section, msgs)
     if plan.question_groups:
-        story += [Spacer(1, theme.scale.body), *_questions(plan, theme, msgs, level=1)]
+        story += [Spacer(1, theme.scale.body), *_questions(plan, theme, msgs, write_in_lines=0)]
     story += [Spacer(1, theme.scale.body),
               para(theme, plan.style.disclaimer or plan.info.disclaimer, "box_title", "P")]
     c = plan.style.contacts
