@@ -94,28 +94,29 @@ def test_unknown_preset_suggests_the_name(content_copy, tmp_path):
     assert_one_line_error(result, "--preset: unknown preset 'bothh' (did you mean 'both'?)")
 
 
-def test_style_with_low_contrast_is_refused(content_copy, tmp_path):
-    style = tmp_path / "pale.yaml"
-    style.write_text(STYLE.replace('text: "#1a1a1a"', 'text: "#999999"'), encoding="utf-8")
-    result = run("build", "--content", str(content_copy), "--style", str(style),
-                 "-o", str(tmp_path / "x.pdf"))
-    assert_one_line_error(result, "pale.yaml: colors: text on background has contrast 2.8:1")
+def build_with_style(content, tmp_path, name, old, new):
+    """Build with a copy of the test style in which `old` became `new`."""
+    style = tmp_path / name
+    style.write_text(STYLE.replace(old, new), encoding="utf-8")
+    return run("build", "--content", str(content), "--style", str(style),
+               "-o", str(tmp_path / "x.pdf"))
 
 
-def test_style_with_unknown_field_is_refused(content_copy, tmp_path):
-    style = tmp_path / "typo.yaml"
-    style.write_text(STYLE.replace("base_size:", "base_sise:"), encoding="utf-8")
-    result = run("build", "--content", str(content_copy), "--style", str(style),
-                 "-o", str(tmp_path / "x.pdf"))
-    assert_one_line_error(result, "typo.yaml: base_sise: unknown field (did you mean 'base_size'?)")
+BROKEN_STYLES = [
+    ("pale.yaml", 'text: "#1a1a1a"', 'text: "#999999"',
+     "pale.yaml: colors: text on background has contrast 2.8:1; text needs at least 7:1"),
+    ("typo.yaml", "base_size:", "base_sise:",
+     "typo.yaml: base_sise: unknown field (did you mean 'base_size'?)"),
+    ("small.yaml", "base_size: 18", "base_size: 12",
+     "small.yaml: base_size: 12 is not allowed. Fix: use one of 18, 20, 24"),
+    ("color.yaml", '"#8c1d18"', "dark red", 'color.yaml: colors.warning: \'dark red\' is not valid'),
+]
 
 
-def test_small_base_size_is_refused(content_copy, tmp_path):
-    style = tmp_path / "small.yaml"
-    style.write_text(STYLE.replace("base_size: 18", "base_size: 12"), encoding="utf-8")
-    result = run("build", "--content", str(content_copy), "--style", str(style),
-                 "-o", str(tmp_path / "x.pdf"))
-    assert_one_line_error(result, "small.yaml: base_size: 12 is not allowed. Fix: use one of 18, 20, 24")
+@pytest.mark.parametrize("name,old,new,expected", BROKEN_STYLES,
+                         ids=[case[0] for case in BROKEN_STYLES])
+def test_bad_style_gives_one_line_error(content_copy, tmp_path, name, old, new, expected):
+    assert_one_line_error(build_with_style(content_copy, tmp_path, name, old, new), expected)
 
 
 def test_missing_style_file(content_copy, tmp_path):
