@@ -152,11 +152,6 @@ class Library:
     groups: dict[str, QuestionGroup]
     presets: dict[str, Preset]
 
-    @property
-    def reviewed(self) -> dt.date:
-        """The oldest review date: the whole booklet is only as current as that."""
-        return min(s.reviewed for s in self.sections.values())
-
 
 # --- brand ---------------------------------------------------------------------------------
 
