@@ -9,7 +9,7 @@ from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer, T
 
 from .. import model as m
 from ..messages import catalogue, format_date
-from .blocks import para, render_block, table_style
+from .blocks import BULLET, para, render_block, table_style
 from .flowables import Anchor, CheckItem, WriteInLines, tagged
 from .pages import Footer, LayoutDoc
 from .theme import Theme
@@ -101,12 +101,12 @@ def _cover(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
         Spacer(1, body * 2),
         para(theme, plan.info.title, "cover_title", "H1"),
         para(theme, plan.info.subtitle, "cover_subtitle", "P"),
-        para(theme, msgs["cover_from"].format(clinic=plan.style.clinic), "box_title", "P"),
+        para(theme, msgs["clinic_line"].format(clinic=plan.style.clinic), "box_title", "P"),
         Spacer(1, body * 2),
         para(theme, msgs["cover_prepared_for"], "box_title", "P"),
         WriteInLines(theme.scale.leading * 1.6, theme.color("text"), count=2),
         Spacer(1, body * 2),
-        para(theme, plan.style.disclaimer or plan.info.disclaimer, "body", "P"),
+        para(theme, _disclaimer(plan), "body", "P"),
     ]
 
 
@@ -130,9 +130,14 @@ def _contents(theme: Theme, msgs: dict, parts, facts: PageFacts) -> list:
     return [para(theme, msgs["contents"], "h1", "H1"), tagged(table, "TOC")]
 
 
-def _raw_para(theme: Theme, markup_text: str, style: str):
+def _disclaimer(plan: m.DocumentPlan) -> str:
+    """The style's disclaimer when it has one, else the content's."""
+    return plan.style.disclaimer or plan.info.disclaimer
+
+
+def _raw_para(theme: Theme, markup_text: str, style: str, **attrs):
     """A paragraph from markup we made ourselves (already escaped)."""
-    return Paragraph(markup_text, theme.paragraph(style))
+    return Paragraph(markup_text, theme.paragraph(style), **attrs)
 
 
 def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict) -> list:
@@ -153,8 +158,7 @@ def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict)
             parts.append(escape(src.note.rstrip(".")))
         parts.append(escape(msgs["source_accessed"].format(date=format_date(src.accessed, lang))))
         text = ". ".join(parts) + "."
-        entries.append(tagged(_raw_para(theme, text, "source"), "LI"))
-        entries[-1].bulletText = "•"
+        entries.append(tagged(_raw_para(theme, text, "source", bulletText=BULLET), "LI"))
     return story + entries
 
 
@@ -211,15 +215,16 @@ def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
                       WriteInLines(theme.scale.leading * 1.2, theme.color("text"), count=1)]
     if style.helpline:
         story += [para(theme, msgs["helpline_title"], "h2", "H2"), para(theme, style.helpline)]
-    story += [Spacer(1, theme.scale.body), para(theme, style.disclaimer or plan.info.disclaimer)]
+    story += [Spacer(1, theme.scale.body), para(theme, _disclaimer(plan))]
     return story
 
 
 # --- handout ---------------------------------------------------------------------------------
 
 def _handout_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list:
+    """Sections, their questions and the disclaimer; `facts` unused (no contents to number)."""
     msgs = catalogue(plan.info.language)
-    story = [para(theme, msgs["cover_from"].format(clinic=plan.style.clinic), "box_title", "P")]
+    story = [para(theme, msgs["clinic_line"].format(clinic=plan.style.clinic), "box_title", "P")]
     for i, section in enumerate(plan.sections):
         if i:
             story.append(Spacer(1, theme.scale.body))
@@ -227,7 +232,7 @@ def _handout_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
     if plan.question_groups:
         story += [Spacer(1, theme.scale.body), *_questions(plan, theme, msgs, write_in_lines=0)]
     story += [Spacer(1, theme.scale.body),
-              para(theme, plan.style.disclaimer or plan.info.disclaimer, "box_title", "P")]
+              para(theme, _disclaimer(plan), "box_title", "P")]
     c = plan.style.contacts
     if c.phone:
         story.append(para(theme, f"{plan.style.clinic}: {c.phone}"))

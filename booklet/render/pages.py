@@ -58,16 +58,17 @@ class LayoutDoc(BaseDocTemplate):
         self.anchor_pages: dict[str, int] = {}
         width, height = theme.page_size
         m = theme.margin
-        body = Frame(m, m + theme.footer_height, width - 2 * m,
-                     height - 2 * m - theme.footer_height, id="body",
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        cover = Frame(m, m + theme.footer_height, width - 2 * m,
-                      height - 2 * m - theme.footer_height, id="cover",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         super().__init__(target, pagesize=theme.page_size, leftMargin=m, rightMargin=m,
                          topMargin=m, bottomMargin=m, **kwargs)
-        templates = [PageTemplate("cover", [cover], onPage=CoverBand(theme, footer)),
-                     PageTemplate("body", [body], onPage=footer)]
+
+        def text_frame(name: str) -> Frame:
+            """The area inside the margins, above the footer."""
+            return Frame(m, m + theme.footer_height, width - 2 * m,
+                         height - 2 * m - theme.footer_height, id=name,
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+        templates = [PageTemplate("cover", [text_frame("cover")], onPage=CoverBand(theme, footer)),
+                     PageTemplate("body", [text_frame("body")], onPage=footer)]
         templates.sort(key=lambda t: t.id != first_template)
         self.addPageTemplates(templates)
 
