@@ -78,17 +78,23 @@ def call_care_team(theme: Theme, block: m.CallCareTeam, language: str) -> list:
 
 
 def table(theme: Theme, block: m.Table, language: str) -> list:
-    """A two-column table; its caption and header row repeat when it runs onto a new page."""
-    head = [para(theme, c, "cell_head", "P") for c in block.columns]
-    rows = [[para(theme, c, "cell", "P") for c in row] for row in block.rows]
-    top = [[para(theme, block.caption, "h3", "Caption"), ""]] if block.caption else []
-    width = theme.frame_width
+    return [data_table(theme, block.columns, block.rows, block.caption, (0.38, 0.62))]
+
+
+def data_table(theme: Theme, columns, rows, caption: str | None, widths) -> Table:
+    """A table of text with a header row; its caption and header repeat on each new page.
+
+    `widths` are the columns' shares of the frame width.
+    """
+    head = [para(theme, c, "cell_head", "P") for c in columns]
+    body = [[para(theme, c, "cell", "P") for c in row] for row in rows]
+    top = [[para(theme, caption, "h3", "Caption")] + [""] * (len(columns) - 1)] if caption else []
     pad = theme.scale.body * 0.4
     first = len(top)
-    grid = Table(top + [head] + rows, colWidths=[width * 0.38, width * 0.62],
+    grid = Table(top + [head] + body, colWidths=[theme.frame_width * w for w in widths],
                  repeatRows=first + 1, style=table_style(
                      theme,
-                     *([("SPAN", (0, 0), (1, 0))] if top else []),
+                     *([("SPAN", (0, 0), (-1, 0))] if top else []),
                      ("BACKGROUND", (0, first), (-1, first), theme.color("primary tint")),
                      ("LINEBELOW", (0, first), (-1, first), 2, theme.color("primary")),
                      ("LINEBELOW", (0, first + 1), (-1, -1), 1, theme.color("primary")),
@@ -99,7 +105,7 @@ def table(theme: Theme, block: m.Table, language: str) -> list:
                      ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
                      *([("LEFTPADDING", (0, 0), (-1, 0), 0)] if top else []),
                  ), spaceBefore=theme.scale.body * 0.3, spaceAfter=theme.scale.body * 0.9)
-    return [tagged(grid, "Table", header_rows=first + 1)]
+    return tagged(grid, "Table", header_rows=first + 1)
 
 
 def image(theme: Theme, block: m.Image, language: str) -> list:
