@@ -40,9 +40,30 @@ def choose_sections(library: m.Library, preset: str | None = None,
     return tuple(library.sections[sid] for sid in ids)
 
 
+def add_plan_sections(library: m.Library, sections: Sequence[m.Section],
+                      patient: m.Patient | None) -> tuple[m.Section, ...]:
+    """The chosen sections plus those the patient's plan keywords name, in reading order."""
+    if patient is None or not patient.plan:
+        return tuple(sections)
+    known = library.info.plan_keywords
+    wanted = {s.id for s in sections}
+    origins = patient.plan_origins or ("--plan",) * len(patient.plan)
+    for keyword, where in zip(patient.plan, origins):
+        if keyword not in known:
+            fix = (" Fix: run 'booklet list' to see the plan keywords." if known else
+                   " Fix: leave plan out, or add plan_keywords to the content's booklet.yaml.")
+            raise InputError([f"{where}: unknown plan keyword '{keyword}'"
+                              f"{did_you_mean(keyword, known)}.{fix}"])
+        wanted.update(known[keyword])
+    order = list(library.info.order) + [s.id for s in sections if s.id not in library.info.order]
+    chosen = {s.id: s for s in sections}
+    return tuple(chosen.get(sid) or library.sections[sid] for sid in order if sid in wanted)
+
+
 def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Section],
                   format: str = "booklet", paper: str | None = None,
-                  full_glossary: bool = False) -> m.DocumentPlan:
+                  full_glossary: bool = False, patient: m.Patient | None = None
+                  ) -> m.DocumentPlan:
     """Gather the question groups and glossary terms the chosen sections need."""
     if format not in FORMATS:
         raise InputError([f"--format: unknown format '{format}'. Fix: use booklet or handout."])
@@ -58,7 +79,7 @@ def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Secti
         format=format, info=library.info, style=style, paper=paper or style.paper,
         reviewed=min(s.reviewed for s in sections), sections=tuple(sections),
         question_groups=tuple(library.groups[g] for g in group_ids),
-        terms=tuple(terms) if format == "booklet" else ())
+        terms=tuple(terms) if format == "booklet" else (), patient=patient)
 
 
 def iter_texts(plan: m.DocumentPlan) -> Iterator[tuple[str, str]]:
@@ -66,7 +87,7 @@ def iter_texts(plan: m.DocumentPlan) -> Iterator[tuple[str, str]]:
     info, style = plan.info, plan.style
     for name in ("title", "subtitle", "short_title", "disclaimer"):
         yield f"booklet.yaml: {name}", getattr(info, name)
-    for name in ("clinic", "helpline", "disclaimer"):
+    for name in ("clinic", "helpline", "disclaimer", "qr"):
         if getattr(style, name):
             yield f"{shown(style.path)}: {name}", getattr(style, name)
     for name in ("phone", "hours", "address", "website"):
@@ -87,6 +108,29 @@ def iter_texts(plan: m.DocumentPlan) -> Iterator[tuple[str, str]]:
             yield f"{shown(g.path)}: {q.id}", q.text
     for t in plan.terms:
         yield f"{shown(t.path)}: {t.id}", f"{t.term} {t.pronunciation} {t.definition}"
+    if plan.patient is not None:
+        yield from patient_texts(plan.patient)
+
+
+def patient_texts(patient: m.Patient) -> Iterator[tuple[str, str]]:
+    """The patient's strings the layout prints, each with its file and field."""
+    where = f"{shown(patient.path)}: " if patient.path else ""
+    if patient.name:
+        yield f"{where}name" if where else "--name", patient.name
+    for i, p in enumerate(patient.care_team):
+        for name in ("role", "name", "phone"):
+            if getattr(p, name):
+                yield f"{where}care_team[{i}].{name}", getattr(p, name)
+    for i, v in enumerate(patient.visits):
+        for name in ("time", "place", "purpose"):
+            if getattr(v, name):
+                yield f"{where}visits[{i}].{name}", getattr(v, name)
+    for i, med in enumerate(patient.medicines):
+        for name, value in (("name", med.name), ("for", med.for_), ("how", med.how)):
+            if value:
+                yield f"{where}medicines[{i}].{name}", value
+    for i, text in enumerate(patient.notes):
+        yield f"{where}notes (paragraph {i + 1})", text
 
 
 def block_texts(block: m.Block) -> list[str]:

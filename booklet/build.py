@@ -9,12 +9,12 @@ from . import model as m
 from .assemble import iter_texts
 from .errors import OutputError
 from .render.document import render_pdf
-from .render.fonts import LAYOUT_CHARACTERS, check_glyphs, register_family
+from .render.fonts import LAYOUT_CHARACTERS, check_glyphs, fonts_for
 
 
 def build_pdf(plan: m.DocumentPlan) -> tuple[bytes, int]:
     """The finished PDF and its page count. Every character is checked before drawing."""
-    fonts = register_family(plan.style.font_family)
+    fonts = fonts_for(plan.style)
     check_glyphs(fonts, [*iter_texts(plan), ("the layout", LAYOUT_CHARACTERS)])
     pdf, facts = render_pdf(plan)
     return pdf, facts.total

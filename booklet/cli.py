@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .assemble import FORMATS, choose_sections, plan_document
+from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
 from .build import build_pdf, write_atomic
 from .checks import check_library
 from .content import json_schemas, load_library
 from .errors import ChecksFailed, InputError
+from .patient import PATIENT, load_patient, patient_from_options
 from .resources import bundled, bundled_styles, style_path
 from .style import PAPERS, STYLE, load_style
 
@@ -43,15 +44,25 @@ def main() -> None:
 @click.option("--paper", type=click.Choice(PAPERS), default=None,
               help="Paper size (default: the style's, usually letter).")
 @click.option("--full-glossary", is_flag=True, help="Print every glossary term, not only those used.")
+@click.option("--standard-print", is_flag=True,
+              help="Allow a style's base_size of 14 or 16 (a standard-print copy, not large print).")
+@click.option("--patient", "patient_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="A patient YAML file for a personal booklet.")
+@click.option("--name", default=None, help="The patient's preferred name (replaces the file's).")
+@click.option("--plan", "plan_keywords", multiple=True, metavar="KEYWORD",
+              help="A treatment plan keyword such as surgery or octreotide; repeat for more.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("booklet.pdf"), show_default=True, help="The PDF file to write.")
 def build(content_dir, style_name, preset, section_ids, everything, format_, paper,
-          full_glossary, output) -> None:
+          full_glossary, standard_print, patient_file, name, plan_keywords, output) -> None:
     """Build one booklet or handout as a PDF."""
     library = _library(content_dir)
-    style = load_style(style_path(style_name))
+    style = load_style(style_path(style_name), standard_print)
+    patient = patient_from_options(load_patient(patient_file) if patient_file else None,
+                                   name, plan_keywords)
     sections = choose_sections(library, preset, section_ids, everything)
-    plan = plan_document(library, style, sections, format_, paper, full_glossary)
+    sections = add_plan_sections(library, sections, patient)
+    plan = plan_document(library, style, sections, format_, paper, full_glossary, patient)
     pdf, pages = build_pdf(plan)
     write_atomic(output, pdf)
     click.echo(f"wrote {output} ({pages} pages, {len(sections)} sections, {format_})")
@@ -71,6 +82,10 @@ def list_(content_dir) -> None:
     click.echo("Styles:")
     for name, path in bundled_styles().items():
         click.echo(f"  {name:28} {load_style(path).name}")
+    if library.info.plan_keywords:
+        click.echo("Plan keywords (--plan, or plan: in a patient file):")
+        for keyword, ids in library.info.plan_keywords.items():
+            click.echo(f"  {keyword:28} {', '.join(ids)}")
 
 
 @main.command()
@@ -111,7 +126,9 @@ def schema(output_dir: Path) -> None:
     output_dir.mkdir(parents=True, exist_ok=True)
     schemas = {**json_schemas(), "style": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "booklet style file", **STYLE.schema()}}
+        "title": "booklet style file", **STYLE.schema()}, "patient": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "booklet patient file", **PATIENT.schema()}}
     for kind, body in schemas.items():
         target = output_dir / f"{kind}.schema.json"
         write_atomic(target, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode())

@@ -8,8 +8,8 @@ import yaml
 
 from . import model as m
 from .errors import InputError
-from .validate import (AnyOf, Const, Date, Field, Id, Invalid, ListOf, OneOfKeys, Record,
-                       Text, Url, did_you_mean, join)
+from .validate import (AnyOf, Const, Date, Field, Id, Invalid, ListOf, MapOf, OneOfKeys,
+                       Record, Text, Url, did_you_mean, join)
 
 # --- specs: what each file kind may hold ----------------------------------------------------
 
@@ -152,7 +152,17 @@ BOOK = Record(description="the booklet's title and shared wording", fields={
     "order": Field(ListOf(Id("a section id"), min_items=1, unique=True,
                           description="every section id, in reading order")),
     "default_preset": Field(Id("the preset 'booklet build' uses when none is chosen")),
-}, build=lambda **f: m.BookInfo(**f))
+    "plan_keywords": Field(MapOf(
+        key=Id("a treatment plan keyword, like surgery or octreotide"),
+        value=ListOf(Id("a section id"), min_items=1, unique=True),
+        description="treatment plan keywords a patient file may use, each with the sections it"
+                    " adds, like 'octreotide: [somatostatin-analogs]'"), required=False),
+}, build=lambda **f: _book_info(**f))
+
+
+def _book_info(plan_keywords=None, **fields) -> m.BookInfo:
+    keywords = {k: tuple(v) for k, v in (plan_keywords or {}).items()}
+    return m.BookInfo(**fields, plan_keywords=keywords)
 
 SCHEMAS = {"section": SECTION, "glossary": GLOSSARY, "questions": QUESTIONS,
            "presets": PRESETS, "booklet": BOOK}
@@ -330,6 +340,12 @@ def _check_order(info, sections, presets, path: Path, problems: list[str]) -> No
         if sid not in info.order:
             problems.append(f"{shown(path)}: order: section '{sid}' is missing."
                             " Fix: add it where it belongs in reading order.")
+    for keyword, ids in info.plan_keywords.items():
+        for i, sid in enumerate(ids):
+            if sid not in sections and sections:
+                problems.append(f"{shown(path)}: plan_keywords.{keyword}[{i}]: unknown section"
+                                f" '{sid}'{did_you_mean(sid, sections)}."
+                                " Fix: use a section id from 'booklet list'.")
     if info.default_preset not in presets:
         problems.append(f"{shown(path)}: default_preset: unknown preset '{info.default_preset}'"
                         f"{did_you_mean(info.default_preset, presets)}.")

@@ -139,6 +139,7 @@ class BookInfo:
     disclaimer: str
     order: tuple[str, ...] = ()
     default_preset: str = ""
+    plan_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # keyword -> section ids
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,13 @@ class Contacts:
 
 
 @dataclass(frozen=True)
+class Logo:
+    file: str
+    alt: str
+    path: Path | None = None  # resolved against the style file's folder on load
+
+
+@dataclass(frozen=True)
 class Style:
     id: str
     name: str
@@ -186,6 +194,49 @@ class Style:
     helpline: str | None
     disclaimer: str | None
     path: Path
+    logo: Logo | None = None
+    font_files: tuple[Path, Path] | None = None  # (regular, bold) TTFs instead of a family
+    body_weight: str = "regular"                  # "bold" sets body text in the bold face
+    qr: str | None = None                         # a web address printed as a QR code
+
+
+# --- patient -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CareTeamMember:
+    role: str
+    name: str
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Visit:
+    date: dt.date
+    time: str | None = None
+    place: str | None = None
+    purpose: str | None = None
+
+
+@dataclass(frozen=True)
+class Medicine:
+    name: str
+    for_: str | None = None  # what it is for ('for' in the YAML)
+    how: str | None = None  # how and when to take it
+
+
+@dataclass(frozen=True)
+class Patient:
+    """One person's details for a personal booklet. Printed in the PDF, never anywhere else."""
+
+    name: str | None = None  # the preferred name
+    language: str | None = None
+    care_team: tuple[CareTeamMember, ...] = ()
+    visits: tuple[Visit, ...] = ()
+    medicines: tuple[Medicine, ...] = ()
+    plan: tuple[str, ...] = ()  # treatment plan keywords, lower case
+    notes: tuple[str, ...] = ()  # paragraphs from the clinician
+    path: Path | None = None  # the patient file, for error messages
+    plan_origins: tuple[str, ...] = ()  # where each plan keyword came from, like 'plan[0]'
 
 
 # --- what to build -------------------------------------------------------------------------
@@ -202,3 +253,4 @@ class DocumentPlan:
     sections: tuple[Section, ...]
     question_groups: tuple[QuestionGroup, ...]
     terms: tuple[Term, ...] = field(default=())
+    patient: Patient | None = None

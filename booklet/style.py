@@ -3,19 +3,62 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from . import model as m
 from .content import read_yaml, shown
 from .errors import InputError
-from .validate import Choice, Field, Invalid, Number, Record, Text, Url
+from .validate import Choice, Field, Invalid, Number, Record, Spec, Text, Url, describe
 
 LARGE_PRINT_SIZES = (18, 20, 24)   # body sizes a style may choose; 18 pt is the floor
+STANDARD_PRINT_SIZES = (14, 16)    # allowed only with --standard-print
 MIN_MARGIN_IN = 0.75
 MIN_TEXT_CONTRAST = 7.0            # WCAG 2.1 AAA for body text; we hold all text to it
+MIN_HEADING_ON_FILL_CONTRAST = 4.5  # WCAG 2.1 AAA for large text: headings on a colour fill
 PAPERS = ("letter", "a4")
+LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 
 _color = Text(description='a colour like "#1b1b1b"', one_line=True,
               pattern=r"^#[0-9a-fA-F]{6}$", pattern_hint='write a colour as "#rrggbb"')
+
+class _BaseSize(Number):
+    """A body size: large print, or standard print sizes that load_style refuses by default."""
+
+    def check(self, value, path):
+        if value in STANDARD_PRINT_SIZES:
+            return value
+        try:
+            return super().check(value, path)
+        except Invalid as error:
+            raise Invalid(path, error.message.rstrip(".") + " (14 or 16 only with"
+                          " --standard-print).") from None
+
+    def schema(self):
+        return self._with_description({"type": "number",
+                                       "enum": [*STANDARD_PRINT_SIZES, *LARGE_PRINT_SIZES]})
+
+
+class _Font(Spec):
+    """A fontpkg family name, or {regular: file.ttf, bold: file.ttf} next to the style file."""
+
+    description = ("a font family installed from a fontpkg package, or TrueType files:"
+                   " {regular: file.ttf, bold: file.ttf}")
+    files = Record(fields={"regular": Field(Text(one_line=True)),
+                           "bold": Field(Text(one_line=True))})
+
+    def check(self, value, path):
+        if isinstance(value, dict):
+            return self.files.check(value, path)
+        if isinstance(value, str):
+            return Text(one_line=True).check(value, path)
+        raise Invalid(path, f"expected a font family name or {{regular: file.ttf, bold:"
+                            f" file.ttf}}, got {describe(value)}. Fix: write e.g."
+                            " 'font: Atkinson Hyperlegible'.")
+
+    def schema(self):
+        return self._with_description({"anyOf": [{"type": "string", "minLength": 1},
+                                                 self.files.schema()]})
+
 
 STYLE = Record(description="a clinic brand", fields={
     "name": Field(Text(description="the style's name", one_line=True)),
@@ -26,10 +69,16 @@ STYLE = Record(description="a clinic brand", fields={
         "primary": Field(_color), "accent": Field(_color), "warning": Field(_color),
     }, build=lambda **f: m.Colors(**f), description="text, background, primary (headings), "
                                                      "accent (box fill), warning (warning box)")),
-    "font": Field(Text(description="a font family installed from a fontpkg package",
-                       one_line=True), required=False),
-    "base_size": Field(Number(description="body text size in points",
-                              choices=LARGE_PRINT_SIZES), required=False),
+    "logo": Field(Record(fields={
+        "file": Field(Text(description="a PNG, JPEG or SVG file, relative to the style file",
+                           one_line=True)),
+        "alt": Field(Text(description="what the logo shows, for people who cannot see it")),
+    }, description="the clinic's logo, on the cover and back page"), required=False),
+    "font": Field(_Font(), required=False),
+    "body_weight": Field(Choice(("regular", "bold"), description="regular, or bold to set"
+                                " body text in the bold face"), required=False),
+    "base_size": Field(_BaseSize(description="body text size in points",
+                                 choices=LARGE_PRINT_SIZES), required=False),
     "paper": Field(Choice(PAPERS, description="letter or a4"), required=False),
     "margin_in": Field(Number(description="page margin in inches", minimum=MIN_MARGIN_IN,
                               maximum=1.5), required=False),
@@ -42,11 +91,17 @@ STYLE = Record(description="a clinic brand", fields={
     "helpline": Field(Text(description="a helpline line printed on the back page"),
                       required=False),
     "disclaimer": Field(Text(description="replaces the content's disclaimer"), required=False),
+    "qr": Field(Url(description="a web address printed as a QR code on the back page, with"
+                                " the address written out beside it"), required=False),
 })
 
 
-def load_style(path: Path) -> m.Style:
-    """Read and check one style file, including its colour contrast."""
+def load_style(path: Path, standard_print: bool = False) -> m.Style:
+    """Read and check one style file: fields, logo and font files, size, colour contrast.
+
+    `standard_print` allows body sizes 14 and 16 (for a standard-print copy); without it a
+    style below 18 pt is refused.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError([f"{shown(path)}: style file not found."
@@ -56,30 +111,98 @@ def load_style(path: Path) -> m.Style:
         raw = STYLE.check(read_yaml(path), "")
     except Invalid as error:
         raise InputError([f"{shown(path)}: {error.path or '(top level)'}: {error.message}"]) from None
+    base_size = raw.get("base_size", LARGE_PRINT_SIZES[0])
+    if base_size < LARGE_PRINT_SIZES[0] and not standard_print:
+        raise InputError([f"{shown(path)}: base_size: {base_size} pt is below large print"
+                          f" ({LARGE_PRINT_SIZES[0]} pt). Fix: use 18, 20 or 24, or build a"
+                          " standard-print copy with --standard-print."])
+    font = raw.get("font", "Atkinson Hyperlegible")
+    font_files = None
+    if isinstance(font, dict):
+        font_files = tuple(_style_file(path, f"font.{face}", font[face], (".ttf",),
+                                       "a TrueType (.ttf) font") for face in ("regular", "bold"))
+        font = font_files[0].stem
+    logo = None
+    if "logo" in raw:
+        logo_path = _style_file(path, "logo.file", raw["logo"]["file"], LOGO_TYPES,
+                                "a PNG, JPEG or SVG picture")
+        _check_picture(path, raw["logo"]["file"], logo_path)
+        logo = m.Logo(raw["logo"]["file"], raw["logo"]["alt"], logo_path)
     style = m.Style(
         id=path.stem, name=raw["name"], clinic=raw["clinic"], colors=raw["colors"],
-        font_family=raw.get("font", "Atkinson Hyperlegible"),
-        base_size=raw.get("base_size", LARGE_PRINT_SIZES[0]),
+        font_family=font, base_size=base_size,
         paper=raw.get("paper", "letter"), margin_in=raw.get("margin_in", 0.85),
         contacts=raw.get("contacts", m.Contacts()), helpline=raw.get("helpline"),
-        disclaimer=raw.get("disclaimer"), path=path)
-    low = [f"{shown(path)}: colors: {fg} on {bg} has contrast {ratio:.1f}:1; text needs at least"
-           f" {MIN_TEXT_CONTRAST:.0f}:1. Fix: darken the text colour or lighten the fill."
-           for fg, bg, ratio in text_color_pairs(style) if ratio < MIN_TEXT_CONTRAST]
+        disclaimer=raw.get("disclaimer"), path=path, logo=logo, font_files=font_files,
+        body_weight=raw.get("body_weight", "regular"), qr=raw.get("qr"))
+    low = [f"{shown(path)}: colors: {p.fg} on {p.bg} has contrast {p.ratio:.1f}:1; {p.what}"
+           f" at least {p.minimum:g}:1. Fix: darken the text colour or lighten the fill."
+           for p in text_color_pairs(style) if p.ratio < p.minimum]
     if low:
         raise InputError(low)
     return style
 
 
-def text_color_pairs(style: m.Style) -> list[tuple[str, str, float]]:
-    """Every (text colour name, fill name, contrast ratio) the layout draws."""
+def _style_file(style_path: Path, field: str, name: str, suffixes: tuple[str, ...],
+                kind: str) -> Path:
+    """A file named in a style, resolved next to it; it must exist inside the style's folder."""
+    where = f"{shown(style_path)}: {field}"
+    folder = style_path.parent.resolve()
+    target = (folder / name).resolve()
+    if not target.is_relative_to(folder):
+        raise InputError([f"{where}: '{name}' is outside the style's folder. Fix: put the"
+                          " file in the style file's folder (or a folder inside it)."])
+    if not target.is_file():
+        raise InputError([f"{where}: '{name}' not found. Fix: check the name; paths are"
+                          " relative to the style file."])
+    if target.suffix.lower() not in suffixes:
+        raise InputError([f"{where}: '{name}' is not {kind}. Fix: use a"
+                          f" {', '.join(s.lstrip('.') for s in suffixes)} file."])
+    return target
+
+
+def _check_picture(style_path: Path, name: str, target: Path) -> None:
+    """The logo must be a picture reportlab (or svglib) can read; checked before drawing."""
+    from .render.brand import read_logo  # reportlab and svglib load only for a logo
+
+    try:
+        read_logo(target)
+    except (OSError, ValueError, SyntaxError) as error:
+        raise InputError([f"{shown(style_path)}: logo.file: '{name}' cannot be read as a"
+                          f" picture ({type(error).__name__}). Fix: save it again as PNG,"
+                          " JPEG or SVG."]) from None
+
+
+class ColorPair(NamedTuple):
+    """One colour drawn on another, its contrast and the minimum that applies to it."""
+
+    fg: str
+    bg: str
+    ratio: float
+    minimum: float
+    what: str  # "text needs" or "headings on a colour fill need"
+
+
+def text_color_pairs(style: m.Style) -> list[ColorPair]:
+    """Every text colour on every fill the layout draws it on, with the minimum it needs."""
     c = style.colors
-    pairs = [("text", "background"), ("primary", "background"), ("text", "accent"),
-             ("primary", "accent"), ("warning", "background"), ("text", "warning fill"),
-             ("warning", "warning fill"), ("background", "primary")]
+    text, heading = (MIN_TEXT_CONTRAST, "text needs"), \
+        (MIN_HEADING_ON_FILL_CONTRAST, "headings on a colour fill need")
+    pairs = [("text", "background", text), ("primary", "background", text),
+             ("text", "accent", text), ("text", "primary tint", text),
+             ("warning", "background", text), ("text", "warning fill", text),
+             ("primary", "accent", heading), ("warning", "warning fill", heading),
+             ("background", "primary", heading)]
     value = {"text": c.text, "background": c.background, "primary": c.primary,
-             "accent": c.accent, "warning": c.warning, "warning fill": warning_fill(style)}
-    return [(fg, bg, contrast(value[fg], value[bg])) for fg, bg in pairs]
+             "accent": c.accent, "warning": c.warning, "warning fill": warning_fill(style),
+             "primary tint": primary_tint(style)}
+    return [ColorPair(fg, bg, contrast(value[fg], value[bg]), minimum, what)
+            for fg, bg, (minimum, what) in pairs]
+
+
+def primary_tint(style: m.Style) -> str:
+    """The table header fill: the primary colour mixed 10% into the page background."""
+    return mix(style.colors.primary, style.colors.background, 0.10)
 
 
 def warning_fill(style: m.Style) -> str:

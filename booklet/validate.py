@@ -246,6 +246,31 @@ class ListOf(Spec):
 
 
 @dataclass
+class MapOf(Spec):
+    """A mapping whose keys all fit `key` and whose values all fit `value` (keys are free)."""
+
+    key: Text = field(default_factory=Text)
+    value: Spec = field(default_factory=Text)
+    description: str = ""
+
+    def check(self, value, path):
+        if not isinstance(value, dict):
+            raise Invalid(path, f"expected a set of 'name: value' lines, got {describe(value)}.")
+        cleaned = {}
+        for name, inner in value.items():
+            where = join(path, str(name))
+            cleaned[self.key.check(name, where)] = self.value.check(inner, where)
+        return cleaned
+
+    def schema(self):
+        key = {k: v for k, v in self.key.schema().items() if k in ("pattern", "maxLength")}
+        s: dict = {"type": "object", "additionalProperties": self.value.schema()}
+        if key:
+            s["propertyNames"] = key
+        return self._with_description(s)
+
+
+@dataclass
 class Field:
     """One named field of a Record."""
 

@@ -1,10 +1,15 @@
 """Shared fixtures: the bundled and test content, and PDFs built once per test session."""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# Every PDF the tests build, in this process and in CLI subprocesses, stops at the first
+# drawing that is neither inside a structure element nor an artifact.
+os.environ["BOOKLET_STRICT_TAGS"] = "1"
 
 from booklet.assemble import choose_sections, plan_document
 from booklet.build import build_pdf
@@ -14,6 +19,26 @@ from booklet.style import load_style
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE_CONTENT = TESTS / "fixtures" / "content"
+GOLDEN = TESTS / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite the golden files under tests/golden from this build.")
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with tests/golden/NAME, or rewrite it with --update-golden."""
+    def check(name: str, actual: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+        expected = path.read_text(encoding="utf-8") if path.exists() else ""
+        assert actual == expected, (f"{path.relative_to(TESTS.parent)} differs; review the change"
+                                    " and run pytest --update-golden to accept it")
+    return check
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +86,12 @@ def fixture_booklet(pdf_dir, fixture_library, default_style):
 @pytest.fixture(scope="session")
 def everything_booklet(pdf_dir, library, default_style):
     return make_pdf(pdf_dir, "everything.pdf", library, default_style, everything=True)
+
+
+@pytest.fixture(scope="session")
+def fixture_handout(pdf_dir, fixture_library, default_style):
+    return make_pdf(pdf_dir, "fixture-handout.pdf", fixture_library, default_style,
+                    sections=(next(iter(fixture_library.sections)),), format="handout")
 
 
 @pytest.fixture(scope="session")

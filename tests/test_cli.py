@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -96,13 +97,15 @@ def test_schema_command_writes_schemas_that_accept_the_bundled_content(tmp_path)
     result = CliRunner().invoke(main, ["schema", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     schemas = {p.name.split(".")[0]: json.loads(p.read_text()) for p in tmp_path.glob("*.json")}
-    assert set(schemas) == {"section", "glossary", "questions", "presets", "booklet", "style"}
+    assert set(schemas) == {"section", "glossary", "questions", "presets", "booklet", "style",
+                            "patient"}
     root = bundled("content")
     cases = [("booklet", root / "booklet.yaml"), ("presets", root / "presets.yaml"),
              *[("section", p) for p in (root / "sections").glob("*.yaml")],
              *[("glossary", p) for p in (root / "glossary").glob("*.yaml")],
              *[("questions", p) for p in (root / "questions").glob("*.yaml")],
-             *[("style", p) for p in bundled_styles().values()]]
+             *[("style", p) for p in bundled_styles().values()],
+             ("patient", Path(__file__).resolve().parent.parent / "examples" / "patient.yaml")]
     for kind, path in cases:
         data = json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))
         jsonschema.validate(data, schemas[kind])
@@ -111,3 +114,5 @@ def test_schema_command_writes_schemas_that_accept_the_bundled_content(tmp_path)
     broken["sumary"] = broken.pop("summary")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schemas["section"])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"name": "A", "medicine": []}, schemas["patient"])

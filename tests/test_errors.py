@@ -64,6 +64,11 @@ BROKEN_CONTENT = [
      ["glossary/terms.yaml", "'grade' is already defined"]),
     ("preset naming an unknown section", "presets.yaml", "sections: [second]",
      "sections: [secnod]", ["presets.yaml", "unknown section 'secnod' (did you mean 'second'?)"]),
+    ("plan keyword naming an unknown section", "booklet.yaml", "grade: [second]",
+     "grade: [secnd]", ["booklet.yaml: plan_keywords.grade[0]: unknown section 'secnd'"
+                        " (did you mean 'second'?). Fix: use a section id from 'booklet list'."]),
+    ("plan keyword that is not an id", "booklet.yaml", "  grade: [second]",
+     "  Grade Two: [second]", ["booklet.yaml: plan_keywords.Grade Two: 'Grade Two' is not valid"]),
     ("unprintable character", "sections/second.yaml", "Nu paragraph", "Nu \u0007 paragraph",
      ["sections/second.yaml: line 13: the character U+0007 cannot be printed. Fix: delete it"]),
     ("character the font lacks", "sections/second.yaml", "Nu paragraph", "Nu → paragraph",
@@ -92,6 +97,19 @@ def test_unknown_preset_suggests_the_name(content_copy, tmp_path):
     result = run("build", "--content", str(content_copy), "--preset", "bothh",
                  "-o", str(tmp_path / "x.pdf"))
     assert_one_line_error(result, "--preset: unknown preset 'bothh' (did you mean 'both'?)")
+
+
+def test_empty_name_option(content_copy, tmp_path):
+    result = run("build", "--content", str(content_copy), "--name", " ",
+                 "-o", str(tmp_path / "x.pdf"))
+    assert_one_line_error(result, "--name: is empty. Fix: write the text or remove the field.")
+
+
+def test_unknown_plan_option_suggests_the_keyword(content_copy, tmp_path):
+    result = run("build", "--content", str(content_copy), "--plan", "blokcs",
+                 "-o", str(tmp_path / "x.pdf"))
+    assert_one_line_error(result, "--plan: unknown plan keyword 'blokcs' (did you mean 'blocks'?)",
+                          "booklet list")
 
 
 def build_with_style(content, tmp_path, name, old, new):

@@ -1,25 +1,39 @@
 """One function per body block kind, each returning tagged flowables; `BLOCKS` dispatches."""
 from __future__ import annotations
 
-from reportlab.platypus import Image as RLImage, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Image as RLImage, KeepTogether, Table, TableStyle
 
 from .. import model as m
 from ..messages import catalogue
-from .flowables import tagged
+from .flowables import Element, ListItem, Paragraph, tagged
 from .theme import Theme, markup
 
 BULLET = "•"
 
 
-def para(theme: Theme, text: str, style: str = "body", role: str = "P", **attrs) -> Paragraph:
+def para(theme: Theme, text: str, style: str = "body", role: str | Element = "P",
+         **element_fields) -> Paragraph:
     """A tagged paragraph of escaped content text."""
-    return tagged(Paragraph(markup(text), theme.paragraph(style), **attrs), role)
+    return tagged(Paragraph(markup(text, theme.fonts), theme.paragraph(style)), role,
+                  **element_fields)
 
 
 def items(theme: Theme, texts, numbered: bool = False) -> list:
-    """List items with a bullet or a number drawn in the body font."""
-    return [para(theme, t, "item", "LI", bulletText=f"{i}." if numbered else BULLET)
-            for i, t in enumerate(texts, start=1)]
+    """A list (L) of items with a bullet or a number drawn in the body font."""
+    return list_items(theme, [Paragraph(markup(t, theme.fonts), theme.paragraph("item"))
+                                    for t in texts],
+                      numbered)
+
+
+def list_items(theme: Theme, paragraphs: list[Paragraph], numbered: bool = False) -> list:
+    """ListItems for ready-made paragraphs, grouped in one L element."""
+    group = Element("L", attributes={"O": "List",
+                                     "ListNumbering": "Decimal" if numbered else "Disc"})
+    body = theme.scale.body
+    return [ListItem(Paragraph(f"{i}." if numbered else BULLET, theme.paragraph("item")), p,
+                     indent=body * 1.6, label_indent=body * 0.3,
+                     element=Element("LI", parent=group))
+            for i, p in enumerate(paragraphs, start=1)]
 
 
 def paragraph(theme: Theme, block: m.Paragraph, language: str) -> list:
@@ -45,7 +59,7 @@ def table_style(theme: Theme, *commands) -> TableStyle:
                        ("LEADING", (0, 0), (-1, -1), theme.scale.leading), *commands])
 
 
-def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge, role: str) -> Table:
+def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge) -> Table:
     """A filled, bordered box that may break between its entries (never after the title)."""
     rows = [[[title, entries[0]]]] + [[e] for e in entries[1:]]
     pad = theme.scale.body * 0.7
@@ -62,19 +76,19 @@ def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge, role: str) 
         ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ), spaceBefore=theme.scale.body * 0.4, spaceAfter=theme.scale.body * 0.9)
-    return tagged(box, role)
+    return tagged(box, "Div")
 
 
 def key_points(theme: Theme, block: m.KeyPoints, language: str) -> list:
-    title = para(theme, catalogue(language)["key_points"], "box_title", "H3")
+    title = para(theme, catalogue(language)["key_points"], "box_title", "H2")
     return [boxed(theme, title, items(theme, block.items), theme.color("accent"),
-                  theme.color("primary"), "L")]
+                  theme.color("primary"))]
 
 
 def call_care_team(theme: Theme, block: m.CallCareTeam, language: str) -> list:
-    title = para(theme, catalogue(language)["call_care_team"], "warning_title", "H3")
+    title = para(theme, catalogue(language)["call_care_team"], "warning_title", "H2")
     return [boxed(theme, title, items(theme, block.items), theme.color("warning fill"),
-                  theme.color("warning"), "L")]
+                  theme.color("warning"))]
 
 
 def table(theme: Theme, block: m.Table, language: str) -> list:
@@ -86,9 +100,16 @@ def data_table(theme: Theme, columns, rows, caption: str | None, widths) -> Tabl
 
     `widths` are the columns' shares of the frame width.
     """
-    head = [para(theme, c, "cell_head", "P") for c in columns]
-    body = [[para(theme, c, "cell", "P") for c in row] for row in rows]
-    top = [[para(theme, caption, "h3", "Caption")] + [""] * (len(columns) - 1)] if caption else []
+    element = Element("Table")
+    header = Element("TR", parent=element, repeats=True)
+    head = [para(theme, c, "cell_head", "TH", parent=header, repeats=True,
+                 attributes={"O": "Table", "Scope": "Column"}) for c in columns]
+    body = []
+    for row in rows:
+        tr = Element("TR", parent=element)
+        body.append([para(theme, c, "cell", "TD", parent=tr) for c in row])
+    top = [[para(theme, caption, "h3", "Caption", parent=element, repeats=True)]
+           + [""] * (len(columns) - 1)] if caption else []
     pad = theme.scale.body * 0.4
     first = len(top)
     grid = Table(top + [head] + body, colWidths=[theme.frame_width * w for w in widths],
@@ -105,7 +126,7 @@ def data_table(theme: Theme, columns, rows, caption: str | None, widths) -> Tabl
                      ("BOTTOMPADDING", (0, 0), (-1, -1), pad),
                      *([("LEFTPADDING", (0, 0), (-1, 0), 0)] if top else []),
                  ), spaceBefore=theme.scale.body * 0.3, spaceAfter=theme.scale.body * 0.9)
-    return tagged(grid, "Table", header_rows=first + 1)
+    return tagged(grid, element)
 
 
 def image(theme: Theme, block: m.Image, language: str) -> list:
@@ -117,7 +138,7 @@ def image(theme: Theme, block: m.Image, language: str) -> list:
     picture.hAlign = "LEFT"
     parts = [tagged(picture, "Figure", alt=block.alt)]
     if block.caption:
-        parts.append(para(theme, block.caption, "caption", "Caption"))
+        parts.append(para(theme, block.caption, "caption", "P"))
     return [KeepTogether(parts)]
 
 

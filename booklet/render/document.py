@@ -1,18 +1,20 @@
 """Lay out a DocumentPlan: build the story, run layout passes until page numbers settle."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from io import BytesIO
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import NextPageTemplate, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import NextPageTemplate, PageBreak, Spacer, Table
 
 from .. import model as m
 from ..messages import catalogue, format_date
-from .blocks import BULLET, para, render_block, table_style
-from .flowables import Anchor, CheckItem, WriteInLines, tagged
+from .blocks import data_table, list_items, para, render_block, table_style
+from .brand import logo_figure, qr_figure
+from .flowables import Anchor, CheckItem, Element, Paragraph, WriteInLines, tagged
 from .pages import Footer, LayoutDoc
-from .theme import Theme
+from .theme import Theme, markup
 
 MAX_PASSES = 5
 
@@ -47,6 +49,13 @@ def document_title(plan: m.DocumentPlan) -> str:
     return plan.info.title
 
 
+def document_keywords(plan: m.DocumentPlan) -> list[str]:
+    """The sections' topics; none in a personal copy, where they would hint at the plan."""
+    if plan.patient is not None:
+        return []
+    return sorted({t for s in plan.sections for t in s.topics})
+
+
 def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts):
     msgs = catalogue(plan.info.language)
     footer = Footer(theme, plan.info.short_title, msgs["page_of"],
@@ -56,7 +65,7 @@ def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts):
     doc = LayoutDoc(
         buffer, theme, footer, first_template="cover" if plan.format == "booklet" else "body",
         title=document_title(plan), author=plan.style.clinic, subject=plan.info.subject,
-        keywords=sorted({t for s in plan.sections for t in s.topics}), creator="booklet",
+        keywords=document_keywords(plan), creator="booklet",
         lang=plan.info.language, displayDocTitle=1, invariant=1,
         initialFontName=theme.fonts.regular, initialFontSize=theme.scale.body)
     story = (_booklet_story if plan.format == "booklet" else _handout_story)(plan, theme, facts)
@@ -72,6 +81,8 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
     story = _cover(plan, theme, msgs)
     story += [NextPageTemplate("body"), PageBreak()]
     story += _contents(theme, msgs, parts, facts)
+    for page in _patient_pages(plan, theme, msgs):
+        story += [PageBreak(), *page]
     for section in plan.sections:
         story += [PageBreak(), *_section(plan, theme, section, msgs)]
     if plan.question_groups:
@@ -86,7 +97,8 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
 
 def _parts(plan: m.DocumentPlan, msgs: dict) -> list[tuple[str, str]]:
     """(anchor key, title) of every part listed in the contents."""
-    parts = [(f"section-{s.id}", s.title) for s in plan.sections]
+    parts = [(key, msgs[f"{key}_title"]) for key in _patient_parts(plan.patient)]
+    parts += [(f"section-{s.id}", s.title) for s in plan.sections]
     if plan.question_groups:
         parts.append(("questions", msgs["questions_title"]))
     if plan.terms:
@@ -96,27 +108,82 @@ def _parts(plan: m.DocumentPlan, msgs: dict) -> list[tuple[str, str]]:
 
 
 def _cover(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
+    """The cover, fitted to one page: its disclaimer is left out (the back page has it) only
+    when large print and a logo leave no room for it."""
+    story, disclaimer = _cover_parts(plan, theme, msgs)
+    return _fit_page(theme, story, optional=disclaimer)
+
+
+def _cover_parts(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> tuple[list, Paragraph]:
     body = theme.scale.body
+    disclaimer = para(theme, _disclaimer(plan), "body", "P")
     return [
+        *_logo(plan, theme, after=body),
         Spacer(1, body * 2),
         para(theme, plan.info.title, "cover_title", "H1"),
         para(theme, plan.info.subtitle, "cover_subtitle", "P"),
         para(theme, msgs["clinic_line"].format(clinic=plan.style.clinic), "box_title", "P"),
         Spacer(1, body * 2),
         para(theme, msgs["cover_prepared_for"], "box_title", "P"),
-        WriteInLines(theme.scale.leading * 1.6, theme.color("text"), count=2),
+        *_cover_owner(plan, theme),
         Spacer(1, body * 2),
-        para(theme, _disclaimer(plan), "body", "P"),
-    ]
+        disclaimer,
+    ], disclaimer
+
+
+def _cover_owner(plan: m.DocumentPlan, theme: Theme) -> list:
+    """The patient's name under "This booklet belongs to:", or lines to write it on."""
+    if plan.patient is not None and plan.patient.name:
+        return [para(theme, plan.patient.name, "cover_subtitle", "P")]
+    return [WriteInLines(theme.scale.leading * 1.6, theme.color("text"), count=2)]
+
+
+# --- personal pages ----------------------------------------------------------------------------
+
+def _patient_parts(patient: m.Patient | None) -> list[str]:
+    """Anchor keys of the personal pages this patient has, in print order."""
+    if patient is None:
+        return []
+    given = {"care_team": patient.care_team, "visits": patient.visits,
+             "medicines": patient.medicines, "patient_notes": patient.notes}
+    return [key for key, value in given.items() if value]
+
+
+def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list[list]:
+    """"My care team", "My visits", "My medicines" and the clinician's notes, when given."""
+    patient, lang = plan.patient, plan.info.language
+    pages = []
+    for key in _patient_parts(patient):
+        title = msgs[f"{key}_title"]
+        page = [Anchor(key, title), para(theme, title, "h1", "H1")]
+        if key == "care_team":
+            rows = [(p.role, p.name, p.phone or "") for p in patient.care_team]
+            page.append(data_table(theme, msgs["care_team_columns"], rows, None,
+                                   (0.35, 0.35, 0.3)))
+        elif key == "visits":
+            rows = [(format_date(v.date, lang), v.time or "", v.place or "", v.purpose or "")
+                    for v in patient.visits]
+            page.append(data_table(theme, msgs["visits_columns"], rows, None,
+                                   (0.28, 0.19, 0.25, 0.28)))
+        elif key == "medicines":
+            rows = [(d.name, d.for_ or "", d.how or "") for d in patient.medicines]
+            page.append(data_table(theme, msgs["medicines_columns"], rows, None,
+                                   (0.36, 0.26, 0.38)))
+        else:
+            page += [para(theme, text) for text in patient.notes]
+        pages.append(page)
+    return pages
 
 
 def _contents(theme: Theme, msgs: dict, parts, facts: PageFacts) -> list:
+    toc = Element("TOC")
     rows = []
     for key, title in parts:
         page = str(facts.starts.get(key, ""))
         link = f'<a href="#{key}">{escape(title)}</a>'
-        rows.append([tagged(_raw_para(theme, link, "toc"), "P"),
-                     tagged(_raw_para(theme, page, "toc_page"), "P")])
+        entry = Element("TOCI", parent=toc)
+        rows.append([tagged(_raw_para(theme, link, "toc"), "Link", parent=entry),
+                     tagged(_raw_para(theme, page, "toc_page"), "P", parent=entry)])
     width = theme.frame_width
     number_width = theme.scale.body * 3
     table = Table(rows, colWidths=[width - number_width, number_width], style=table_style(
@@ -127,7 +194,7 @@ def _contents(theme: Theme, msgs: dict, parts, facts: PageFacts) -> list:
         ("BOTTOMPADDING", (0, 0), (-1, -1), theme.scale.body * 0.25),
         ("LINEBELOW", (0, 0), (-1, -1), 0.75, theme.color("primary")),
     ))
-    return [para(theme, msgs["contents"], "h1", "H1"), tagged(table, "TOC")]
+    return [para(theme, msgs["contents"], "h1", "H1"), tagged(table, toc)]
 
 
 def _disclaimer(plan: m.DocumentPlan) -> str:
@@ -137,7 +204,7 @@ def _disclaimer(plan: m.DocumentPlan) -> str:
 
 def _raw_para(theme: Theme, markup_text: str, style: str, **attrs):
     """A paragraph from markup we made ourselves (already escaped)."""
-    return Paragraph(markup_text, theme.paragraph(style), **attrs)
+    return Paragraph(theme.fonts.with_fallback(markup_text), theme.paragraph(style), **attrs)
 
 
 def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict) -> list:
@@ -158,8 +225,8 @@ def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict)
             parts.append(escape(src.note.rstrip(".")))
         parts.append(escape(msgs["source_accessed"].format(date=format_date(src.accessed, lang))))
         text = ". ".join(parts) + "."
-        entries.append(tagged(_raw_para(theme, text, "source", bulletText=BULLET), "LI"))
-    return story + entries
+        entries.append(_raw_para(theme, text, "source"))
+    return story + list_items(theme, entries)
 
 
 def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: int) -> list:
@@ -170,10 +237,12 @@ def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: i
              para(theme, intro, "body", "P")]
     for group in plan.question_groups:
         story.append(para(theme, group.title, "h2", "H2"))
+        checklist = Element("L", attributes={"O": "List", "ListNumbering": "None"})
         for q in group.questions:
-            story.append(CheckItem(para(theme, q.text, "body", "P"), theme.scale.body,
-                                   theme.scale.leading * 1.3, write_in_lines,
-                                   theme.color("text"), f"question-{q.id}"))
+            story.append(CheckItem(Paragraph(markup(q.text, theme.fonts), theme.paragraph("body")),
+                                   theme.scale.body, theme.scale.leading * 1.3, write_in_lines,
+                                   theme.color("text"), f"question-{q.id}",
+                                   Element("LI", parent=checklist)))
     return story
 
 
@@ -202,7 +271,7 @@ def _notes(theme: Theme, msgs: dict, anchor: bool) -> list:
 def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
     style = plan.style
     c = style.contacts
-    story = [Anchor("contacts", msgs["contacts_title"]),
+    story = [Anchor("contacts", msgs["contacts_title"]), *_logo(plan, theme, after=0),
              para(theme, msgs["contacts_title"], "h1", "H1"),
              para(theme, style.clinic, "box_title", "P")]
     given = [(msgs[f"contacts_{k}"], getattr(c, k)) for k in ("phone", "hours", "address",
@@ -213,10 +282,79 @@ def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
         for label in msgs["contacts_write_in"]:
             story += [para(theme, f"{label}:", "box_title", "P"),
                       WriteInLines(theme.scale.leading * 1.2, theme.color("text"), count=1)]
+    if style.qr:
+        story.append(_qr_beside_address(theme, style.qr, msgs))
     if style.helpline:
         story += [para(theme, msgs["helpline_title"], "h2", "H2"), para(theme, style.helpline)]
-    story += [Spacer(1, theme.scale.body), para(theme, _disclaimer(plan))]
+    disclaimer = para(theme, _disclaimer(plan))
+    story += [Spacer(1, theme.scale.body), disclaimer]
+    cover, _ = _cover_parts(plan, theme, msgs)
+    # The disclaimer is printed at least once: here it may give way only if the cover has it.
+    return _fit_page(theme, story, optional=disclaimer if _fits(theme, cover) else None)
+
+
+def _fit_page(theme: Theme, story: list, optional=None) -> list:
+    """A one-page story made to fit: its spacers shrink (to half the body size at least),
+    then `optional` is left out. A story that still does not fit flows on as it is."""
+    for items in (story, [f for f in story if f is not optional]):
+        free = _room(theme) - _height(theme, items)
+        spacers = [f for f in items if isinstance(f, Spacer)]
+        wanted = sum(f.height for f in spacers)
+        if free >= wanted:
+            return items
+        floor = theme.scale.body * 0.5
+        if free >= floor * len(spacers):
+            shrink = (free - floor * len(spacers)) / max(wanted - floor * len(spacers), 1)
+            for f in spacers:
+                f.height = floor + (f.height - floor) * max(0.0, min(shrink, 1.0))
+            return items
+        if optional is None:
+            break
     return story
+
+
+def _fits(theme: Theme, story: list) -> bool:
+    """True when `story` fits one page with its spacers at their full height or shrunk."""
+    spacers = sum(1 for f in story if isinstance(f, Spacer))
+    return _height(theme, story) + spacers * theme.scale.body * 0.5 <= _room(theme)
+
+
+def _room(theme: Theme) -> float:
+    """The height of a page's text frame, less a little for reportlab's rounding."""
+    return theme.page_size[1] - 2 * theme.margin - theme.footer_height - 2
+
+
+def _height(theme: Theme, story: list) -> float:
+    """The height the non-spacer flowables of `story` take, with their space around them."""
+    total = 0.0
+    for f in story:
+        if not isinstance(f, Spacer):
+            total += f.wrap(theme.frame_width, _room(theme))[1] + f.getSpaceBefore() \
+                + f.getSpaceAfter()
+    return total
+
+
+def _logo(plan: m.DocumentPlan, theme: Theme, after: float) -> list:
+    """The style's logo (a figure with its alt text) and the space below it, if it has one."""
+    if plan.style.logo is None:
+        return []
+    return [logo_figure(plan.style.logo), Spacer(1, theme.scale.body * 0.5 + after)]
+
+
+def _qr_beside_address(theme: Theme, url: str, msgs: dict) -> Table:
+    """The QR code with the address it opens written out beside it, for readers without a
+    phone camera."""
+    address = re.sub(r"^https?://", "", url).rstrip("/")
+    code = qr_figure(url, theme.color("text"), msgs["qr_alt"].format(address=address))
+    text = para(theme, msgs["qr_caption"].format(address=address))
+    gap = theme.scale.body
+    row = Table([[code, text]], colWidths=[code.width + gap, theme.frame_width - code.width - gap],
+                style=table_style(theme, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                  *[(side, (0, 0), (-1, -1), 0) for side in
+                                    ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING",
+                                     "BOTTOMPADDING")]),
+                spaceBefore=theme.scale.body * 0.6, spaceAfter=theme.scale.body * 0.6)
+    return tagged(row, "Div")
 
 
 # --- handout ---------------------------------------------------------------------------------
@@ -225,6 +363,8 @@ def _handout_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
     """Sections, their questions and the disclaimer; `facts` unused (no contents to number)."""
     msgs = catalogue(plan.info.language)
     story = [para(theme, msgs["clinic_line"].format(clinic=plan.style.clinic), "box_title", "P")]
+    if plan.patient is not None and plan.patient.name:
+        story.append(para(theme, msgs["handout_for"].format(name=plan.patient.name), "body", "P"))
     for i, section in enumerate(plan.sections):
         if i:
             story.append(Spacer(1, theme.scale.body))

@@ -1,33 +1,112 @@
-"""Find, register and check fonts. Registration is cached: it costs milliseconds per document."""
+"""Find, register and check fonts. Registration is cached: it costs milliseconds per document.
+
+A style's font may lack characters (Atkinson Hyperlegible has no Vietnamese ễ or ị). Such
+characters print in the fallback family, Noto Sans, both in paragraphs (`with_fallback`) and
+in text drawn straight on the canvas (`draw_text`); one that no font has stops the build.
+"""
 from __future__ import annotations
 
+import hashlib
+import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Iterable
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from .. import model as m
+from ..content import shown
 from ..errors import InputError
 
 # Characters the layout itself draws as text (bullets, separators), checked like content.
 LAYOUT_CHARACTERS = "•·–—0123456789.,:;()"
+FALLBACK_FAMILY = "Noto Sans"  # fontpkg-noto-sans: Latin (with Vietnamese), Greek, Cyrillic
+
+_TAG = re.compile(r"(<[^>]*>)")
+_SPACE = re.compile(r"(\s+)")
+_TOKEN = re.compile(r"&#?\w+;|.", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class FontSet:
-    """The registered reportlab names of one family."""
+    """The registered reportlab names of one family, and the family that fills its gaps."""
 
     family: str
     regular: str
     bold: str
+    fallback: "FontSet | None" = None
 
     def has(self, char: str) -> bool:
         """True when both the regular and bold faces can draw `char`."""
         return all(ord(char) in _cmap(name) for name in (self.regular, self.bold))
+
+    def covers(self, char: str) -> bool:
+        """True when this family or its fallback can draw `char`."""
+        return self.has(char) or (self.fallback is not None and self.fallback.has(char))
+
+    def with_fallback(self, markup: str) -> str:
+        """Paragraph markup in which words the family cannot draw use the fallback face."""
+        if self.fallback is None or (markup.isascii() and _has_ascii(self.regular, self.bold)):
+            return markup
+        parts = _TAG.split(markup)  # text at even indices, tags at odd ones
+        for i in range(0, len(parts), 2):
+            parts[i] = "".join(self._word(w) for w in _SPACE.split(parts[i]))
+        return "".join(parts)
+
+    def _word(self, word: str) -> str:
+        """One word of markup text: whole in the fallback when it needs it, so a word keeps
+        one typeface; character by character only when the fallback lacks part of it."""
+        text = html.unescape(word)
+        if all(self.has(c) for c in text):
+            return word
+        face = f'<font face="{self.fallback.regular}">'
+        if all(self.fallback.has(c) for c in text):
+            return f"{face}{word}</font>"
+        return "".join(f"{face}{''.join(run)}</font>" if use else "".join(run)
+                       for use, run in _runs(_TOKEN.findall(word), lambda t: not self.has(
+                           html.unescape(t)[0])))
+
+    def text_runs(self, text: str, font: str) -> list[tuple[str, str]]:
+        """(font name, text) runs for drawing `text` in `font` straight on a canvas."""
+        if self.fallback is None or (text.isascii() and _has_ascii(self.regular, self.bold)):
+            return [(font, text)]
+        return [(self.fallback.regular if use else font, "".join(run))
+                for use, run in _runs(text, lambda c: not self.has(c))]
+
+
+@lru_cache(maxsize=None)
+def _has_ascii(regular: str, bold: str) -> bool:
+    """True when both faces draw every printable ASCII character (the fast path)."""
+    return all(c in _cmap(regular) and c in _cmap(bold) for c in range(32, 127))
+
+
+def _runs(items, test):
+    """Group consecutive items by `test`: [(True/False, [items...]), ...]."""
+    out: list[tuple[bool, list]] = []
+    for item in items:
+        flag = bool(test(item))
+        if out and out[-1][0] == flag:
+            out[-1][1].append(item)
+        else:
+            out.append((flag, [item]))
+    return out
+
+
+def draw_text(canv, fonts: FontSet, x: float, y: float, text: str, font: str, size: float,
+              align: str = "left") -> None:
+    """Draw one line on the canvas, switching to the fallback face where the font lacks a
+    character (footers are drawn this way, outside any paragraph)."""
+    runs = fonts.text_runs(text, font)
+    if align == "right":
+        x -= sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs)
+    for face, part in runs:
+        canv.setFont(face, size)
+        canv.drawString(x, y, part)
+        x += pdfmetrics.stringWidth(part, face, size)
 
 
 @lru_cache(maxsize=None)
@@ -53,19 +132,77 @@ def register_family(family: str) -> FontSet:
     names = FontSet(family, f"{base}-Regular", f"{base}-Bold")
     for name, weight in ((names.regular, 400), (names.bold, 700)):
         pdfmetrics.registerFont(TTFont(name, str(_font_file(family, weight))))
+    _map_faces(names)
+    return replace(names, fallback=register_fallback() if family != FALLBACK_FAMILY else None)
+
+
+def register_files(regular: Path, bold: Path, where: str) -> FontSet:
+    """Register a style's own TrueType files (regular, bold) with reportlab, once each."""
+    names = []
+    for path, face in ((regular, "regular"), (bold, "bold")):
+        try:
+            names.append(_register_file(path))
+        except (TTFError, OSError) as error:
+            raise InputError([f"{where}.{face}: '{path.name}' cannot be used as a font"
+                              f" ({error}). Fix: use a TrueType (.ttf) file with"
+                              " TrueType outlines, or a fontpkg family name."]) from None
+    fonts = FontSet(regular.stem, *names)
+    _map_faces(fonts)
+    return replace(fonts, fallback=register_fallback())
+
+
+@lru_cache(maxsize=None)
+def _register_file(path: Path) -> str:
+    tag = hashlib.sha1(str(path).encode()).hexdigest()[:6]  # keeps same-named files apart
+    name = f"{re.sub(r'[^A-Za-z0-9-]', '', path.stem)}-{tag}"
+    pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
+
+
+@lru_cache(maxsize=None)
+def register_fallback() -> FontSet | None:
+    """Noto Sans, registered once: its variable font's default instance for both faces.
+
+    None when fontpkg-noto-sans is not installed (then only the main font is used).
+    """
+    import fontpkg
+
+    try:
+        path = fontpkg.path(FALLBACK_FAMILY, weight=400)
+    except fontpkg.FontpkgError:
+        return None
+    name = "NotoSans-Fallback"
+    pdfmetrics.registerFont(TTFont(name, str(path)))
+    fonts = FontSet(FALLBACK_FAMILY, name, name)
+    _map_faces(fonts)
+    return fonts
+
+
+def _map_faces(names: FontSet) -> None:
     # <b> in paragraphs picks the bold face; italics map to upright on purpose (no italic body).
     for bold, italic, face in ((0, 0, names.regular), (1, 0, names.bold),
                                (0, 1, names.regular), (1, 1, names.bold)):
         addMapping(names.regular, bold, italic, face)
-    return names
+
+
+def fonts_for(style: m.Style) -> FontSet:
+    """The registered fonts of a style: its own files or fontpkg family, plus the fallback."""
+    if style.font_files:
+        fonts = register_files(*style.font_files, f"{shown(style.path)}: font")
+    else:
+        fonts = register_family(style.font_family)
+    if style.body_weight == "bold":  # bold-leaning styles set body text in the bold face
+        fonts = replace(fonts, regular=fonts.bold)
+    return fonts
 
 
 def check_glyphs(fonts: FontSet, texts: Iterable[tuple[str, str]]) -> None:
-    """Stop before drawing if any character to be printed is missing from the font."""
+    """Stop before drawing if a character to be printed is in neither the font nor its fallback."""
     for where, text in texts:
         for char in text:
-            if char.isspace() or fonts.has(char):
+            if char.isspace() or fonts.covers(char):
                 continue
+            also = f" or {fonts.fallback.family}" if fonts.fallback else ""
             raise InputError([f"{where}: the character '{char}' (U+{ord(char):04X}) is not in the"
-                              f" font {fonts.family}. Fix: replace it, or choose a font that has"
-                              " it in the style."])
+                              f" font {fonts.family}{also}. Fix: replace it, or choose a font"
+                              " that has it in the style."])

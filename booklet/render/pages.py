@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
+from ..tagging import PAGINATION, TaggingCanvas
 from .flowables import Anchor
+from .fonts import draw_text
 from .theme import Theme
 
 
@@ -25,12 +27,12 @@ class Footer:
         canv.setLineWidth(1.5)
         canv.line(left, top - 4, right, top - 4)
         canv.setFillColor(t.color("text"))
-        canv.setFont(t.fonts.regular, size)
         first = top - 4 - leading
-        canv.drawString(left, first, self.title)
+        font = t.fonts.regular
+        draw_text(canv, t.fonts, left, first, self.title, font, size)
         page_text = self.page_label.format(page=canv.getPageNumber(), total=self.total or "?")
-        canv.drawRightString(right, first, page_text)
-        canv.drawString(left, first - leading, self.reviewed_label)
+        draw_text(canv, t.fonts, right, first, page_text, font, size, align="right")
+        draw_text(canv, t.fonts, left, first - leading, self.reviewed_label, font, size)
         canv.restoreState()
 
 
@@ -50,6 +52,14 @@ class CoverBand:
         self.footer(canv, doc)
 
 
+def as_artifact(draw_page):
+    """A page callback whose drawing (footer, rules, bands) is a pagination artifact."""
+    def draw(canv, doc) -> None:
+        with canv.artifact(PAGINATION):
+            draw_page(canv, doc)
+    return draw
+
+
 class LayoutDoc(BaseDocTemplate):
     """A doc template that records on which page each Anchor landed."""
 
@@ -67,10 +77,15 @@ class LayoutDoc(BaseDocTemplate):
                          height - 2 * m - theme.footer_height, id=name,
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
-        templates = [PageTemplate("cover", [text_frame("cover")], onPage=CoverBand(theme, footer)),
-                     PageTemplate("body", [text_frame("body")], onPage=footer)]
+        templates = [PageTemplate("cover", [text_frame("cover")],
+                                  onPage=as_artifact(CoverBand(theme, footer))),
+                     PageTemplate("body", [text_frame("body")], onPage=as_artifact(footer))]
         templates.sort(key=lambda t: t.id != first_template)
         self.addPageTemplates(templates)
+
+    def build(self, flowables, **kwargs):
+        """Lay out and draw on a canvas that writes the structure tree (a tagged PDF)."""
+        super().build(flowables, canvasmaker=TaggingCanvas, **kwargs)
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Anchor):

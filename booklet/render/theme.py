@@ -12,16 +12,18 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 
 from .. import model as m
-from ..style import TypeScale, mix, warning_fill
-from .fonts import FontSet, register_family
+from ..style import TypeScale, primary_tint, warning_fill
+from .fonts import FontSet, fonts_for
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
-def markup(text: str) -> str:
-    """Plain content text -> reportlab paragraph markup: escape everything, then **bold**."""
-    return _BOLD.sub(r"<b>\1</b>", escape(text, {'"': "&quot;"}))
+def markup(text: str, fonts: FontSet | None = None) -> str:
+    """Plain content text -> reportlab paragraph markup: escape everything, then **bold**;
+    with `fonts`, words the font lacks characters for are set in its fallback face."""
+    made = _BOLD.sub(r"<b>\1</b>", escape(text, {'"': "&quot;"}))
+    return fonts.with_fallback(made) if fonts else made
 
 
 @dataclass
@@ -36,8 +38,7 @@ class Theme:
 
     @classmethod
     def for_plan(cls, plan: m.DocumentPlan) -> "Theme":
-        return cls(plan.style, plan.paper, register_family(plan.style.font_family),
-                   TypeScale(plan.style.base_size))
+        return cls(plan.style, plan.paper, fonts_for(plan.style), TypeScale(plan.style.base_size))
 
     # --- geometry -------------------------------------------------------------------------
     @property
@@ -60,8 +61,8 @@ class Theme:
     # --- colours --------------------------------------------------------------------------
     def color(self, name: str) -> colors.Color:
         value = {"warning fill": warning_fill(self.style),
-                 "primary tint": mix(self.style.colors.primary, self.style.colors.background,
-                                     0.10)}.get(name) or getattr(self.style.colors, name)
+                 "primary tint": primary_tint(self.style)}.get(name) \
+            or getattr(self.style.colors, name)
         return colors.HexColor(value)
 
     # --- paragraph styles -----------------------------------------------------------------
@@ -90,7 +91,7 @@ class Theme:
             "h1": heading(s.h1, 0, body * 0.8),
             "h2": heading(s.h2, body * 0.8, body * 0.4),
             "h3": heading(s.h3, body * 0.6, body * 0.3),
-            "item": dict(leftIndent=body * 1.6, bulletIndent=body * 0.3, spaceAfter=body * 0.35),
+            "item": dict(spaceAfter=body * 0.35),
             "box_title": dict(bold, spaceAfter=body * 0.3),
             "warning_title": dict(bold, textColor=self.color("warning"), spaceAfter=body * 0.3),
             "cell": dict(spaceAfter=0),
@@ -104,6 +105,6 @@ class Theme:
             "toc_page": dict(alignment=TA_RIGHT, spaceAfter=0),
             "footer": dict(spaceAfter=0),
             "term": dict(bold, keepWithNext=1, spaceAfter=0),
-            "source": dict(leftIndent=body * 1.6, bulletIndent=body * 0.3, spaceAfter=body * 0.3),
+            "source": dict(spaceAfter=body * 0.3),
         }
         return ParagraphStyle(name, **{**base, **styles[name]})

@@ -1,0 +1,83 @@
+"""Brand pictures: the clinic logo (PNG, JPEG or SVG) and the QR code, as tagged figures."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Image
+
+from .. import model as m
+from .flowables import tagged
+
+LOGO_HEIGHT = 0.9 * inch   # modest: the clinic's mark, not a poster
+QR_SIZE = 1.4 * inch       # with its quiet zone; large enough for any phone camera
+
+
+@lru_cache(maxsize=None)
+def read_logo(path: Path) -> Drawing | tuple[int, int]:
+    """An SVG logo as a reportlab Drawing, or a PNG/JPEG's pixel size; ValueError if unreadable.
+
+    Cached per process: a batch reads each logo once.
+    """
+    if path.suffix.lower() != ".svg":
+        return ImageReader(str(path)).getSize()
+    from svglib.svglib import svg2rlg  # only styles with an SVG logo need it
+
+    quiet = logging.getLogger("svglib")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # svglib logs parse errors; we report them in one line
+    try:
+        drawing = svg2rlg(path, external_reference_root=str(path.parent))
+    finally:
+        quiet.setLevel(level)
+    if drawing is None or drawing.width <= 0 or drawing.height <= 0:
+        raise ValueError(f"{path.name} is not an SVG picture with a width and height")
+    return drawing
+
+
+def logo_figure(logo: m.Logo, height: float = LOGO_HEIGHT) -> Flowable:
+    """The logo scaled to `height`, left-aligned, tagged as a figure with its alt text."""
+    found = read_logo(logo.path)
+    if isinstance(found, Drawing):
+        picture = Vector(found, height / found.height)
+    else:
+        width, pixels_high = found
+        picture = Image(str(logo.path), width=width * height / pixels_high, height=height)
+    picture.hAlign = "LEFT"
+    return tagged(picture, "Figure", alt=logo.alt)
+
+
+def qr_figure(url: str, color, alt: str, size: float = QR_SIZE) -> Flowable:
+    """A QR code for `url` in `color` on the page background, tagged as a figure."""
+    widget = QrCodeWidget(url, barLevel="M", barBorder=4, barFillColor=color,
+                          barStrokeColor=color)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(x1 - x0, y1 - y0)
+    drawing.add(widget)
+    return tagged(Vector(drawing, size / (x1 - x0)), "Figure", alt=alt)
+
+
+class Vector(Flowable):
+    """A reportlab Drawing drawn at `scale`, as a plain flowable (Drawings refuse new
+    attributes, so they cannot carry a structure element themselves)."""
+
+    def __init__(self, drawing: Drawing, scale: float):
+        super().__init__()
+        self.drawing, self.scale = drawing, scale
+        self.width, self.height = drawing.width * scale, drawing.height * scale
+        self.hAlign = "LEFT"
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.saveState()
+        self.canv.scale(self.scale, self.scale)
+        renderPDF.draw(self.drawing, self.canv, 0, 0)
+        self.canv.restoreState()

@@ -1,0 +1,116 @@
+"""Read a tagged PDF's structure back: the element tree with its text, and every painting
+operator with the marked content around it (pikepdf for objects, pdfplumber for text)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+
+PAINTING = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh"}
+
+
+@dataclass(eq=False)
+class Node:
+    role: str
+    depth: int
+    obj: pikepdf.Dictionary
+    content: list[tuple[int, int]] = field(default_factory=list)   # (page index, MCID)
+    text: str = ""
+
+
+def nodes(path: Path) -> list[Node]:
+    """Every structure element, depth first, in tree (reading) order, with its own text."""
+    with pikepdf.open(path) as pdf:
+        page_index = {p.objgen: i for i, p in enumerate(pdf.pages)}
+        found: list[Node] = []
+
+        def walk(element, depth):
+            node = Node(str(element.S)[1:], depth, element)
+            found.append(node)
+            page = page_index.get(element.Pg.objgen) if "/Pg" in element else None
+            kids = element.get("/K")
+            kids = kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            for kid in kids:
+                if isinstance(kid, int):
+                    node.content.append((page, int(kid)))
+                elif kid.get("/Type") == "/MCR":
+                    node.content.append((page_index[kid.Pg.objgen], int(kid.MCID)))
+                elif kid.get("/Type") == "/OBJR":
+                    continue
+                else:
+                    walk(kid, depth + 1)
+
+        root = pdf.Root.StructTreeRoot
+        kids = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
+        for kid in kids:
+            walk(kid, 0)
+        for node in found:      # copy out what tests read: pikepdf objects die with the file
+            node.obj = {"alt": str(node.obj.Alt) if "/Alt" in node.obj else None,
+                        "attributes": {str(k): str(v) for k, v in node.obj.A.items()}
+                        if "/A" in node.obj else {}}
+    texts = _marked_text(path)
+    for node in found:
+        node.text = " ".join(texts.get(c, "") for c in node.content).strip()
+    return found
+
+
+def _marked_text(path: Path) -> dict[tuple[int, int], str]:
+    """The text inside each (page index, MCID), lines joined by a space."""
+    out: dict[tuple[int, int], list] = {}
+    with pdfplumber.open(path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            for c in page.chars:
+                if c.get("mcid") is not None:
+                    out.setdefault((index, c["mcid"]), []).append(c)
+    texts = {}
+    for key, chars in out.items():
+        text, top = "", None
+        for c in chars:
+            if top is not None and abs(c["top"] - top) > 1 and not text.endswith(" "):
+                text += " "
+            text += c["text"]
+            top = c["top"]
+        texts[key] = " ".join(text.split())
+    return texts
+
+
+def outline(path: Path, width: int = 60) -> str:
+    """The structure tree as indented lines: role, and the start of its text."""
+    lines = []
+    for node in nodes(path):
+        text = node.text if len(node.text) <= width else node.text[:width - 1] + "…"
+        lines.append("  " * node.depth + node.role + (f": {text}" if text else ""))
+    return "\n".join(lines) + "\n"
+
+
+def untagged_operators(path: Path) -> list[str]:
+    """Painting operators outside marked content that is either an artifact or an MCID
+    the structure tree owns (through each page's /StructParents entry in the parent tree)."""
+    problems = []
+    with pikepdf.open(path) as pdf:
+        parent_tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        for number, page in enumerate(pdf.pages, start=1):
+            owned = set()
+            if "/StructParents" in page.obj:
+                owned = set(range(len(parent_tree[int(page.obj.StructParents)])))
+            stack: list[str] = []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op in ("BMC", "BDC"):
+                    props = operands[1] if op == "BDC" else None
+                    mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
+                    if str(operands[0]) == "/Artifact":
+                        stack.append("artifact")
+                    elif mcid is None:
+                        stack.append("marked without an MCID")
+                    else:
+                        stack.append("tagged" if int(mcid) in owned else "an MCID nobody owns")
+                elif op == "EMC":
+                    stack.pop()
+                elif op in PAINTING:
+                    inside = stack[-1] if stack else "no marked content"
+                    if inside not in ("artifact", "tagged"):
+                        problems.append(f"page {number}: {op} in {inside}")
+    return problems

@@ -1,0 +1,185 @@
+"""Every PDF is a tagged PDF a screen reader can follow (PDF/UA-1 as the target)."""
+from __future__ import annotations
+
+import re
+from io import BytesIO
+
+import page
+import pdfplumber
+import pikepdf
+import pytest
+
+from booklet.tagging import STRICT_ENV, TaggingCanvas, UntaggedDrawing
+
+from structure import nodes, outline, untagged_operators
+
+BUILT = ["default_booklet", "fixture_booklet", "handout", "fixture_handout"]
+
+
+@pytest.fixture(params=BUILT)
+def built(request):
+    path, _plan = request.getfixturevalue(request.param)
+    return path
+
+
+def children(all_nodes, index):
+    """The direct children of all_nodes[index] (a depth-first list)."""
+    depth, kids = all_nodes[index].depth, []
+    for n in all_nodes[index + 1:]:
+        if n.depth <= depth:
+            break
+        if n.depth == depth + 1:
+            kids.append(n)
+    return kids
+
+
+def test_pdfua_checker_finds_no_failure(built):
+    report = page.validate_pdf(str(built), profile="ua1")
+    assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []
+    assert report.is_compliant
+
+
+def test_every_painting_operator_is_tagged_or_an_artifact(built):
+    assert untagged_operators(built) == []
+
+
+def test_qpdf_finds_no_damage(built):
+    with pikepdf.open(built) as pdf:
+        assert pdf.check_pdf_syntax() == []
+
+
+def test_structure_of_a_booklet_matches_golden(fixture_booklet, golden):
+    golden("fixture-booklet.structure.txt", outline(fixture_booklet[0]))
+
+
+def test_structure_of_a_handout_matches_golden(fixture_handout, golden):
+    golden("fixture-handout.structure.txt", outline(fixture_handout[0]))
+
+
+def test_catalog_declares_a_tagged_titled_pdfua_document(built):
+    with pikepdf.open(built) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "en-US"
+        assert bool(root.MarkInfo.Marked) is True
+        assert bool(root.ViewerPreferences.DisplayDocTitle) is True
+        xmp = root.Metadata.read_bytes().decode("utf-8")
+        assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
+        title = str(pdf.docinfo.Title)
+        assert title and f'<rdf:li xml:lang="x-default">{title}</rdf:li>' in xmp
+        for number, pdf_page in enumerate(pdf.pages, start=1):
+            assert pdf_page.obj.get("/Tabs") == "/S", f"page {number}"
+            assert "/StructParents" in pdf_page.obj, f"page {number} has no tagged content"
+
+
+def test_headings_start_at_h1_and_never_skip_a_level(built):
+    levels = [int(n.role[1]) for n in nodes(built) if re.fullmatch(r"H[1-6]", n.role)]
+    assert levels[0] == 1
+    skips = [(a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert skips == []
+
+
+def test_figures_have_alt_text_and_a_bounding_box(fixture_booklet):
+    figures = [n for n in nodes(fixture_booklet[0]) if n.role == "Figure"]
+    assert figures
+    for figure in figures:
+        assert figure.obj["alt"], "a figure without /Alt"
+        assert figure.obj["attributes"].get("/O") == "/Layout"
+        assert "/BBox" in figure.obj["attributes"]
+
+
+def test_table_headers_have_a_scope_and_are_read_once(everything_booklet):
+    all_nodes = nodes(everything_booklet[0])
+    headers = [n for n in all_nodes if n.role == "TH"]
+    assert headers and all(h.obj["attributes"].get("/Scope") == "/Column" for h in headers)
+    tables = [i for i, n in enumerate(all_nodes) if n.role == "Table"]
+    assert tables
+    for i in tables:
+        kids = children(all_nodes, i)
+        assert [k.role for k in kids if k.role != "TR"] in ([], ["Caption"])
+        rows = [k for k in kids if k.role == "TR"]
+        header = children(all_nodes, all_nodes.index(rows[0]))
+        assert [h.role for h in header] == ["TH", "TH"]
+        for row in rows[1:]:
+            assert {c.role for c in children(all_nodes, all_nodes.index(row))} == {"TD"}
+
+
+def test_a_paragraph_split_across_pages_is_one_element(everything_booklet):
+    split = [n for n in nodes(everything_booklet[0])
+             if n.role in ("P", "LBody") and len({page for page, _ in n.content}) > 1]
+    assert split, "expected at least one paragraph that runs onto the next page"
+    assert all(len(n.text.split()) > 5 for n in split)
+
+
+def test_list_items_hold_a_label_and_a_body(fixture_booklet):
+    all_nodes = nodes(fixture_booklet[0])
+    items = [i for i, n in enumerate(all_nodes) if n.role == "LI"]
+    assert len(items) > 10
+    shapes = {tuple(n.role for n in children(all_nodes, i)) for i in items}
+    # bullets and steps: label and body; the question checklist: the question (tick box is art)
+    assert shapes == {("Lbl", "LBody"), ("LBody",)}
+
+
+def test_contents_page_is_a_toc_of_links(default_booklet):
+    all_nodes = nodes(default_booklet[0])
+    toc = next(i for i, n in enumerate(all_nodes) if n.role == "TOC")
+    entries = children(all_nodes, toc)
+    assert len(entries) >= 5 and {e.role for e in entries} == {"TOCI"}
+    first = children(all_nodes, all_nodes.index(entries[0]))
+    assert [(n.role, n.text) for n in first] == [("Link", "What is a pNET?"), ("P", "3")]
+
+
+def test_every_link_annotation_sits_in_a_link_element_with_a_description(built):
+    with pikepdf.open(built) as pdf:
+        parent_tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        annotations = [a for p in pdf.pages for a in p.obj.get("/Annots", [])]
+        assert annotations or "handout" in built.name
+        for annotation in annotations:
+            assert str(annotation.get("/Contents", "")).strip()
+            owner = parent_tree[int(annotation.StructParent)]
+            assert owner.S == "/Link"
+            objrs = [k for k in owner.K if isinstance(k, pikepdf.Dictionary)
+                     and k.get("/Type") == "/OBJR"]
+            assert any(k.Obj.objgen == annotation.objgen for k in objrs)
+
+
+def test_fonts_are_embedded_with_unicode_maps_and_none_is_base14(built):
+    with pikepdf.open(built) as pdf:
+        for pdf_page in pdf.pages:
+            for name, font in pdf_page.Resources.get("/Font", {}).items():
+                assert font.Subtype != "/Type1", f"base-14 font {font.BaseFont}"
+                assert "/ToUnicode" in font, f"{font.BaseFont} has no ToUnicode map"
+                descriptor = font.FontDescriptor
+                assert "/FontFile2" in descriptor, f"{font.BaseFont} is not embedded"
+                cmap = font.ToUnicode.read_bytes().decode("latin-1")
+                assert "<0000>" not in cmap
+
+
+def test_words_at_line_ends_are_separated_by_real_spaces(default_booklet):
+    with pdfplumber.open(default_booklet[0]) as pdf:
+        chars = [c for c in pdf.pages[2].chars if c.get("mcid") is not None]
+    by_mcid: dict[int, str] = {}
+    for c in chars:
+        by_mcid[c["mcid"]] = by_mcid.get(c["mcid"], "") + c["text"]
+    text = " | ".join(by_mcid.values())
+    # "...the most common" ends one line and "pancreatic cancer" begins the next
+    assert "most common pancreatic cancer" in text
+
+
+def test_strict_mode_stops_drawing_outside_any_element(monkeypatch):
+    monkeypatch.setenv(STRICT_ENV, "1")
+    canvas = TaggingCanvas(BytesIO())
+    canvas.line(0, 0, 100, 100)
+    with pytest.raises(UntaggedDrawing, match="outside any structure element"):
+        canvas.showPage()
+
+
+def test_without_strict_mode_stray_drawing_becomes_an_artifact(monkeypatch, tmp_path):
+    monkeypatch.delenv(STRICT_ENV)
+    target = tmp_path / "stray.pdf"
+    canvas = TaggingCanvas(str(target))
+    canvas.line(0, 0, 100, 100)
+    canvas.showPage()
+    canvas.save()
+    with pikepdf.open(target) as pdf:
+        ops = [str(op) for _, op in pikepdf.parse_content_stream(pdf.pages[0])]
+    assert ops.index("BMC") < ops.index("S") < ops.index("EMC")
