@@ -62,8 +62,8 @@ def add_plan_sections(library: m.Library, sections: Sequence[m.Section],
 
 def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Section],
                   format: str = "booklet", paper: str | None = None,
-                  full_glossary: bool = False, patient: m.Patient | None = None
-                  ) -> m.DocumentPlan:
+                  full_glossary: bool = False, patient: m.Patient | None = None,
+                  fillable: bool = False) -> m.DocumentPlan:
     """Gather the question groups and glossary terms the chosen sections need."""
     if format not in FORMATS:
         raise InputError([f"--format: unknown format '{format}'. Fix: use booklet or handout."])
@@ -79,7 +79,7 @@ def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Secti
         format=format, info=library.info, style=style, paper=paper or style.paper,
         reviewed=min(s.reviewed for s in sections), sections=tuple(sections),
         question_groups=tuple(library.groups[g] for g in group_ids),
-        terms=tuple(terms) if format == "booklet" else (), patient=patient)
+        terms=tuple(terms) if format == "booklet" else (), patient=patient, fillable=fillable)
 
 
 def iter_texts(plan: m.DocumentPlan) -> Iterator[tuple[str, str]]:

@@ -51,10 +51,13 @@ def main() -> None:
 @click.option("--name", default=None, help="The patient's preferred name (replaces the file's).")
 @click.option("--plan", "plan_keywords", multiple=True, metavar="KEYWORD",
               help="A treatment plan keyword such as surgery or octreotide; repeat for more.")
+@click.option("--fillable", is_flag=True,
+              help="Tick boxes, answer lines and notes pages become PDF form fields.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("booklet.pdf"), show_default=True, help="The PDF file to write.")
 def build(content_dir, style_name, preset, section_ids, everything, format_, paper,
-          full_glossary, standard_print, patient_file, name, plan_keywords, output) -> None:
+          full_glossary, standard_print, patient_file, name, plan_keywords, fillable,
+          output) -> None:
     """Build one booklet or handout as a PDF."""
     library = _library(content_dir)
     style = load_style(style_path(style_name), standard_print)
@@ -62,7 +65,8 @@ def build(content_dir, style_name, preset, section_ids, everything, format_, pap
                                    name, plan_keywords)
     sections = choose_sections(library, preset, section_ids, everything)
     sections = add_plan_sections(library, sections, patient)
-    plan = plan_document(library, style, sections, format_, paper, full_glossary, patient)
+    plan = plan_document(library, style, sections, format_, paper, full_glossary, patient,
+                         fillable)
     pdf, pages = build_pdf(plan)
     write_atomic(output, pdf)
     click.echo(f"wrote {output} ({pages} pages, {len(sections)} sections, {format_})")

@@ -254,3 +254,4 @@ class DocumentPlan:
     question_groups: tuple[QuestionGroup, ...]
     terms: tuple[Term, ...] = field(default=())
     patient: Patient | None = None
+    fillable: bool = False  # tick boxes and write-in lines become PDF form fields

@@ -128,6 +128,13 @@ BROKEN_STYLES = [
     ("small.yaml", "base_size: 18", "base_size: 12",
      "small.yaml: base_size: 12 is not allowed. Fix: use one of 18, 20, 24"),
     ("color.yaml", '"#8c1d18"', "dark red", 'color.yaml: colors.warning: \'dark red\' is not valid'),
+    ("standard.yaml", "base_size: 18", "base_size: 14",
+     "standard.yaml: base_size: 14 pt is below large print (18 pt). Fix: use 18, 20 or 24, or"
+     " build a standard-print copy with --standard-print."),
+    ("fill.yaml", 'accent: "#e9f0f8"', 'accent: "#5f7f9f"',
+     "fill.yaml: colors: text on accent has contrast 4.2:1; text needs at least 7:1"),
+    ("logo.yaml", "base_size: 18", "base_size: 18\nlogo: {file: logo.png}",
+     "logo.yaml: logo.alt: is missing. Fix: add 'alt:'"),
 ]
 
 

@@ -16,7 +16,6 @@ from booklet import model as m
 from booklet.assemble import add_plan_sections, choose_sections, plan_document
 from booklet.build import build_pdf
 from booklet.cli import main
-from booklet.errors import InputError
 from booklet.messages import catalogue
 from booklet.patient import load_patient, patient_from_options
 
@@ -177,11 +176,11 @@ def test_missing_patient_file(tmp_path):
 
 
 def test_character_the_font_lacks_names_the_patient_field(tmp_path):
-    write(tmp_path, PATIENT.replace("Sam Sample", "Sam → Sample"))
+    write(tmp_path, PATIENT.replace("Sam Sample", "Sam 李 Sample"))
     done = build(["build", "--content", str(FIXTURE_CONTENT), "--patient", "patients/x.yaml"],
                  tmp_path)
     assert done.returncode == 2
-    assert done.stderr.startswith("Error: patients/x.yaml: care_team[1].name: the character '→'")
+    assert done.stderr.startswith("Error: patients/x.yaml: care_team[1].name: the character '李'")
 
 
 # --- plan keywords ---------------------------------------------------------------------------

@@ -183,3 +183,45 @@ def test_without_strict_mode_stray_drawing_becomes_an_artifact(monkeypatch, tmp_
     with pikepdf.open(target) as pdf:
         ops = [str(op) for _, op in pikepdf.parse_content_stream(pdf.pages[0])]
     assert ops.index("BMC") < ops.index("S") < ops.index("EMC")
+
+
+@pytest.fixture(scope="session")
+def fillable_booklet(pdf_dir, library, default_style):
+    from booklet.assemble import choose_sections, plan_document
+    from booklet.build import build_pdf
+    plan = plan_document(library, default_style, choose_sections(library), fillable=True)
+    path = pdf_dir / "fillable.pdf"
+    path.write_bytes(build_pdf(plan)[0])
+    return path, plan
+
+
+def test_fillable_booklet_has_named_fields_described_and_in_the_tree(fillable_booklet):
+    path, plan = fillable_booklet
+    first = plan.question_groups[0].questions[0]
+    with pikepdf.open(path) as pdf:
+        fields = {str(f.T): f for f in pdf.Root.AcroForm.Fields}
+        assert {"owner", f"question-{first.id}", f"question-{first.id}-answer",
+                "notes-1"} <= set(fields)
+        assert str(fields[f"question-{first.id}"].TU) == first.text
+        assert fields[f"question-{first.id}"].FT == "/Btn"
+        assert set(fields[f"question-{first.id}"].AP.N.keys()) == {"/Yes", "/Off"}
+        answer = fields[f"question-{first.id}-answer"]
+        assert answer.FT == "/Tx" and int(answer.Ff) & (1 << 12), "a multi-line text field"
+        parent_tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        for field in fields.values():
+            assert str(field.TU).strip()
+            assert parent_tree[int(field.StructParent)].S == "/Form"
+        field_font = pdf.Root.AcroForm.DR.Font[str(answer.DA).split()[0]]
+        assert field_font.Subtype == "/TrueType" and "/FontFile2" in field_font.FontDescriptor
+        assert "Atkinson" in str(field_font.BaseFont)
+
+
+def test_fillable_booklet_passes_the_pdfua_checker(fillable_booklet):
+    report = page.validate_pdf(str(fillable_booklet[0]), profile="ua1")
+    assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []
+    assert untagged_operators(fillable_booklet[0]) == []
+
+
+def test_printed_booklet_has_no_form_fields(default_booklet):
+    with pikepdf.open(default_booklet[0]) as pdf:
+        assert "/AcroForm" not in pdf.Root

@@ -90,7 +90,7 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
     if plan.terms:
         story += [PageBreak(), *_glossary(plan, theme, msgs)]
     for n in range(1 + facts.extra_notes_pages):
-        story += [PageBreak(), *_notes(theme, msgs, anchor=(n == 0))]
+        story += [PageBreak(), *_notes(plan, theme, msgs, number=n + 1)]
     story += [PageBreak(), *_back_page(plan, theme, msgs)]
     return story
 
@@ -135,7 +135,13 @@ def _cover_owner(plan: m.DocumentPlan, theme: Theme) -> list:
     """The patient's name under "This booklet belongs to:", or lines to write it on."""
     if plan.patient is not None and plan.patient.name:
         return [para(theme, plan.patient.name, "cover_subtitle", "P")]
-    return [WriteInLines(theme.scale.leading * 1.6, theme.color("text"), count=2)]
+    field = _field(plan, theme, "owner", catalogue(plan.info.language)["field_owner"])
+    return [WriteInLines(theme.scale.leading * 1.6, theme.color("text"), count=2, field=field)]
+
+
+def _field(plan: m.DocumentPlan, theme: Theme, name: str, description: str):
+    """A text field for write-in lines when the booklet is fillable, else None."""
+    return (name, description, theme.scale.body) if plan.fillable else None
 
 
 # --- personal pages ----------------------------------------------------------------------------
@@ -239,10 +245,12 @@ def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: i
         story.append(para(theme, group.title, "h2", "H2"))
         checklist = Element("L", attributes={"O": "List", "ListNumbering": "None"})
         for q in group.questions:
-            story.append(CheckItem(Paragraph(markup(q.text, theme.fonts), theme.paragraph("body")),
-                                   theme.scale.body, theme.scale.leading * 1.3, write_in_lines,
-                                   theme.color("text"), f"question-{q.id}",
-                                   Element("LI", parent=checklist)))
+            story.append(CheckItem(
+                Paragraph(markup(q.text, theme.fonts), theme.paragraph("body")),
+                theme.scale.body, theme.scale.leading * 1.3, write_in_lines,
+                theme.color("text"), f"question-{q.id}", Element("LI", parent=checklist),
+                fillable=plan.fillable,
+                answer_description=msgs["field_answer"].format(question=q.text)))
     return story
 
 
@@ -262,10 +270,11 @@ def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
     return story
 
 
-def _notes(theme: Theme, msgs: dict, anchor: bool) -> list:
-    story = [Anchor("notes", msgs["notes_title"])] if anchor else []
+def _notes(plan: m.DocumentPlan, theme: Theme, msgs: dict, number: int) -> list:
+    story = [Anchor("notes", msgs["notes_title"])] if number == 1 else []
+    field = _field(plan, theme, f"notes-{number}", msgs["field_notes"].format(page=number))
     return story + [para(theme, msgs["notes_title"], "h1", "H1"),
-                    WriteInLines(theme.scale.leading * 1.5, theme.color("text"))]
+                    WriteInLines(theme.scale.leading * 1.5, theme.color("text"), field=field)]
 
 
 def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:

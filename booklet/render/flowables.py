@@ -51,13 +51,19 @@ class Anchor(Flowable):
 
 
 class WriteInLines(Flowable):
-    """Ruled lines to write on: `count` of them, or as many as fill the rest of the frame."""
+    """Ruled lines to write on: `count` of them, or as many as fill the rest of the frame.
 
-    def __init__(self, spacing: float, color, count: int | None = None, indent: float = 0):
-        super().__init__()
-        self.spacing, self.color, self.count, self.indent = spacing, color, count, indent
+    With a `field` (name, description, font size) the lines also carry a multi-line text
+    field, so the page can be filled in on a tablet.
+    """
 
     decoration = True
+
+    def __init__(self, spacing: float, color, count: int | None = None, indent: float = 0,
+                 field: tuple[str, str, float] | None = None):
+        super().__init__()
+        self.spacing, self.color, self.count, self.indent = spacing, color, count, indent
+        self.field = field
 
     def wrap(self, available_width, available_height):
         self.width = available_width
@@ -67,15 +73,31 @@ class WriteInLines(Flowable):
         return self.width, self.height
 
     def draw(self):
-        canv = self.canv
-        with canv.artifact():
-            canv.saveState()
-            canv.setStrokeColor(self.color)
-            canv.setLineWidth(1)
-            for i in range(self.lines):
-                y = self.height - (i + 1) * self.spacing + 2
-                canv.line(self.indent, y, self.width, y)
-            canv.restoreState()
+        with self.canv.artifact():
+            draw_lines(self.canv, self.color, self.indent, self.width, self.height,
+                       self.spacing, self.lines, 2)
+        if self.field and self.lines:
+            add_text_field(self.canv, self.field, self.indent, 0, self.width - self.indent,
+                           self.height, Element("Form"))
+
+
+def draw_lines(canv, color, left, right, top, spacing, count, lift) -> None:
+    """`count` ruled lines `spacing` apart below `top`, each raised by `lift`."""
+    canv.saveState()
+    canv.setStrokeColor(color)
+    canv.setLineWidth(1)
+    for i in range(count):
+        y = top - (i + 1) * spacing + lift
+        canv.line(left, y, right, y)
+    canv.restoreState()
+
+
+def add_text_field(canv, field: tuple[str, str, float], x, y, width, height,
+                   element: Element) -> None:
+    """A fillable multi-line text field inside its own Form structure element."""
+    name, description, font_size = field
+    with canv.structure(element):
+        canv.form_fields.text_field(name, description, x, y, width, height, font_size)
 
 
 class ListItem(Flowable):
@@ -126,15 +148,18 @@ class ListItem(Flowable):
 class CheckItem(Flowable):
     """A question (LI) with a tick box to its left and write-in lines below; never split.
 
-    The box and lines are artifacts; the question is the item's LBody.
+    The box and lines are artifacts and the question is the item's LBody. When `fillable`,
+    the box is a real check box and the lines a text field, each in a Form element.
     """
 
     def __init__(self, question: Paragraph, box_size: float, line_spacing: float, lines: int,
-                 color, field_name: str, element: Element):
+                 color, field_name: str, element: Element, fillable: bool = False,
+                 answer_description: str = ""):
         super().__init__()
         self.question, self.box_size = question, box_size
         self.line_spacing, self.lines, self.color = line_spacing, lines, color
-        self.field_name = field_name
+        self.field_name, self.fillable = field_name, fillable
+        self.answer_description = answer_description
         self.indent = box_size * 1.7
         tagged(self, element)
         tagged(question, "LBody", parent=element)
@@ -150,14 +175,24 @@ class CheckItem(Flowable):
         canv = self.canv
         top = self.height
         first_line = self.question.style.leading
-        canv.saveState()
-        canv.setStrokeColor(self.color)
-        canv.setLineWidth(2)
         box_y = top - first_line + (first_line - self.box_size) / 2 - 2
-        canv.rect(0, box_y, self.box_size, self.box_size, stroke=1, fill=0)
-        canv.setLineWidth(1)
-        for i in range(self.lines):
-            y = top - self.question_height - (i + 1) * self.line_spacing + 4
-            canv.line(self.indent, y, self.width, y)
-        canv.restoreState()
+        if self.fillable:
+            label = Element("Lbl", parent=self.element)   # LI holds only Lbl and LBody
+            with canv.structure(Element("Form", parent=label)):
+                canv.form_fields.checkbox(self.field_name, self.question.getPlainText(), 0,
+                                          box_y, self.box_size, self.color.rgb())
+        else:
+            canv.saveState()
+            canv.setStrokeColor(self.color)
+            canv.setLineWidth(2)
+            canv.rect(0, box_y, self.box_size, self.box_size, stroke=1, fill=0)
+            canv.restoreState()
         self.question.drawOn(canv, self.indent, top - self.question_height)
+        lines_top = top - self.question_height
+        draw_lines(canv, self.color, self.indent, self.width, lines_top, self.line_spacing,
+                   self.lines, 4)
+        if self.fillable and self.lines:
+            field = (f"{self.field_name}-answer", self.answer_description, self.question.style.fontSize)
+            add_text_field(canv, field, self.indent, lines_top - self.lines * self.line_spacing,
+                           self.width - self.indent, self.lines * self.line_spacing,
+                           Element("Form", parent=self.question.element))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
+from .forms import FormFields
 from .pdfobjects import write_structure
 from .structure import AnnotationRef, Element, MarkedContent
 
@@ -51,7 +52,15 @@ class TaggingCanvas(Canvas):
         self._owners: list[Element] = []
         self._settled = 0
         self._next_key = 0
+        self._form_fields: FormFields | None = None
         super().__init__(*args, **kwargs)
+
+    @property
+    def form_fields(self) -> FormFields:
+        """The document's fillable fields; create them inside a `Form` element."""
+        if self._form_fields is None:
+            self._form_fields = FormFields(self, self._initialFontName)
+        return self._form_fields
 
     # --- elements and artifacts -----------------------------------------------------------
     @contextmanager
@@ -149,7 +158,8 @@ class TaggingCanvas(Canvas):
     def _addAnnotation(self, annotation, name=None, addtopage=1):
         """Put a link annotation into the structure: a Link element with an object reference."""
         name = name or f"NUMBER{self._annotationCount + 1}"
-        frame = next((f for f in reversed(self._frames) if f.is_content), None)
+        frame = next((f for f in reversed(self._frames) if f.is_content
+                      or (f.element is not None and f.element.role == "Form")), None)
         if frame is not None:
             owner = frame.element
             link = owner if owner.role in ("Link", "Form") else _link_of(owner)
@@ -165,6 +175,8 @@ class TaggingCanvas(Canvas):
     def save(self):
         if len(self._code):
             self.showPage()
+        if self._form_fields is not None:
+            self._form_fields.write()
         write_structure(self)
         super().save()
 

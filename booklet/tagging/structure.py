@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 # Standard structure types (PDF 1.7, 14.8.4) that we use. Leaves hold text or images.
 LEAF_ROLES = frozenset({"P", "H1", "H2", "H3", "Lbl", "LBody", "Link", "Caption", "Figure",
-                        "TH", "TD", "Form"})
+                        "TH", "TD"})
+# A Form element holds a field's widget annotation; what it draws (box, lines) is decoration.
 CONTAINER_ROLES = frozenset({"Document", "Div", "L", "LI", "Table", "TR", "TOC", "TOCI",
-                             "BlockQuote"})
+                             "BlockQuote", "Form"})
 
 
 @dataclass(frozen=True)
