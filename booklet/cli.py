@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
+import time
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
+from .batch import default_workers, jobs_from_csv, load_manifest, parse_shard, run_jobs
+from .batch import shard as shard_jobs
 from .build import build_pdf, write_atomic
 from .checks import check_library
 from .content import json_schemas, load_library
-from .errors import ChecksFailed, InputError
+from .errors import ChecksFailed, InputError, JobsFailed
 from .patient import PATIENT, load_patient, patient_from_options
 from .resources import bundled, bundled_styles, style_path
 from .style import PAPERS, STYLE, load_style
@@ -70,6 +74,53 @@ def build(content_dir, style_name, preset, section_ids, everything, format_, pap
     pdf, pages = build_pdf(plan)
     write_atomic(output, pdf)
     click.echo(f"wrote {output} ({pages} pages, {len(sections)} sections, {format_})")
+
+
+@main.command()
+@click.argument("manifest", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@content_option
+@click.option("--patients", "patient_list", type=click.Path(dir_okay=False, path_type=Path),
+              help="A CSV patient list (columns id, name, plan): one booklet per row.")
+@click.option("--preset", help="With --patients: the preset every booklet starts from.")
+@click.option("--style", "style_name", help="With --patients: a bundled style or style file.")
+@click.option("--paper", type=click.Choice(PAPERS), default=None, help="With --patients.")
+@click.option("--fillable", is_flag=True, help="With --patients: fillable booklets.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build"), show_default=True,
+              help="Every PDF is written inside this folder.")
+@click.option("--jobs", "workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@click.option("--shard", help="Build only shard I of N, like 2/4 (for a CI matrix).")
+@click.option("--force", is_flag=True, help="Rebuild jobs whose inputs have not changed.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON report of every job here.")
+def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillable, out_dir,
+          workers, shard, force, report) -> None:
+    """Build many PDFs: the jobs of MANIFEST, or one booklet per row of --patients."""
+    if bool(manifest) == bool(patient_list):
+        raise InputError(["batch: give a MANIFEST file or --patients LIST.csv (one of them)."])
+    if patient_list:
+        jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper)
+    else:
+        jobs = load_manifest(manifest, content_dir)
+    if shard:
+        jobs = shard_jobs(jobs, *parse_shard(shard))
+    started = time.perf_counter()
+    with click.progressbar(length=len(jobs), label="building", file=sys.stderr) as bar:
+        summary = run_jobs(jobs, out_dir, workers or default_workers(), force,
+                           on_result=lambda result: bar.update(1))
+    seconds = time.perf_counter() - started
+    click.echo(f"{summary.count('built')} built, {summary.count('skipped')} up to date,"
+               f" {summary.count('failed')} failed ({len(jobs)} jobs, {seconds:.1f} s,"
+               f" in {out_dir})")
+    where = {job.index: job.where for job in jobs}
+    for result in sorted(summary.failed, key=lambda r: r.index):
+        click.echo(f"  failed: {where[result.index]} -> {result.output}: {result.reason}",
+                   err=True)
+    if report:
+        write_atomic(report, (json.dumps(summary.report(), indent=2) + "\n").encode())
+    if summary.failed:
+        raise JobsFailed(f"{len(summary.failed)} of {len(jobs)} jobs failed.")
 
 
 @main.command(name="list")

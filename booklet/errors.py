@@ -36,3 +36,9 @@ class ChecksFailed(BookletError):
     """`booklet check` found problems; it has listed them already."""
 
     exit_code = 1
+
+
+class JobsFailed(BookletError):
+    """`booklet batch` built what it could; the summary lists the jobs that failed."""
+
+    exit_code = 1

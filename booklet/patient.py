@@ -102,10 +102,15 @@ def paragraphs(text: str) -> tuple[str, ...]:
 def load_patient(path: Path) -> m.Patient:
     """Read and check a patient file; any problem is one InputError line naming the field."""
     path = Path(path)
+    return patient_from_data(read_yaml(path), shown(path), path)
+
+
+def patient_from_data(data, where: str, path: Path | None = None) -> m.Patient:
+    """Check patient fields read from `where` (a file, or a manifest's inline fields)."""
     try:
-        raw = PATIENT.check(read_yaml(path), "")
+        raw = PATIENT.check(data, "")
     except Invalid as error:
-        raise InputError([f"{shown(path)}: {error.path or '(top level)'}: {error.message}"]
+        raise InputError([f"{where}: {error.path or '(top level)'}: {error.message}"]
                          ) from None
     plan = tuple(dict.fromkeys(raw.get("plan", ())))
     return m.Patient(
@@ -113,7 +118,7 @@ def load_patient(path: Path) -> m.Patient:
         care_team=tuple(raw.get("care_team", ())), visits=tuple(raw.get("visits", ())),
         medicines=tuple(raw.get("medicines", ())), plan=plan,
         notes=paragraphs(raw["notes"]) if "notes" in raw else (), path=path,
-        plan_origins=tuple(f"{shown(path)}: plan[{raw['plan'].index(k)}]" for k in plan))
+        plan_origins=tuple(f"{where}: plan[{raw['plan'].index(k)}]" for k in plan))
 
 
 def patient_from_options(patient: m.Patient | None = None, name: str | None = None,

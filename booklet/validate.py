@@ -212,6 +212,22 @@ class Choice(Spec):
 
 
 @dataclass
+class Boolean(Spec):
+    """true or false."""
+
+    description: str = "true or false"
+
+    def check(self, value, path):
+        if not isinstance(value, bool):
+            raise Invalid(path, f"expected true or false, got {describe(value)}."
+                                " Fix: write true or false.")
+        return value
+
+    def schema(self):
+        return self._with_description({"type": "boolean"})
+
+
+@dataclass
 class ListOf(Spec):
     """A list whose items all fit `item`."""
 

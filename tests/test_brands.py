@@ -301,3 +301,19 @@ def assert_one_line(result: subprocess.CompletedProcess, expected: str) -> None:
     error_lines = result.stderr.strip().splitlines()
     assert len(error_lines) == 1, result.stderr
     assert error_lines[0].startswith("Error: ") and expected in error_lines[0], error_lines[0]
+
+
+# --- accessibility of the brand pictures --------------------------------------------------
+
+@pytest.mark.parametrize("name", ["juniper-bay-cancer-clinic", "tallpine-oncology"])
+def test_logo_and_qr_are_figures_with_alt_text_in_a_valid_tagged_pdf(clinic_pdfs, name):
+    import page
+    from structure import nodes, untagged_operators
+
+    path, style = clinic_pdfs[name], load_style(style_path(name))
+    alts = [str(n.obj["alt"]) for n in nodes(path) if n.role == "Figure"]
+    address = style.qr.removeprefix("https://")
+    assert alts.count(style.logo.alt) == 2, "the logo on the cover and the back page"
+    assert f"QR code that opens {address}" in alts
+    assert untagged_operators(path) == []
+    assert page.validate_pdf(str(path), profile="ua1").failures == []

@@ -29,17 +29,52 @@ class PageFacts:
 
 
 def render_pdf(plan: m.DocumentPlan) -> tuple[bytes, PageFacts]:
-    """PDF bytes for the plan, with contents and 'Page N of M' right on every page."""
+    """PDF bytes for the plan, with contents and 'Page N of M' right on every page.
+
+    Each pass prints the page facts the previous pass found, until they stop changing. The
+    first guess is what the last document of the same layout settled on (in a batch, most
+    copies differ only in personal text), so a copy usually needs one pass. The result does
+    not depend on the guess: it is the one fixed point, checked by the last pass.
+    """
     theme = Theme.for_plan(plan)
-    facts = PageFacts()
+    key = _layout_key(plan)
+    facts = _SETTLED.get(key, PageFacts())
     for _ in range(MAX_PASSES):
         pdf, starts, total = _layout_once(plan, theme, facts)
-        pad = 1 if plan.format == "booklet" and total % 2 else 0
-        settled = PageFacts(starts, total, facts.extra_notes_pages + pad)
+        without_padding = total - facts.extra_notes_pages
+        padding = without_padding % 2 if plan.format == "booklet" else 0
+        settled = PageFacts(starts, total, padding)
         if settled == facts:
+            _SETTLED.remember(key, facts)
             return pdf, facts
         facts = settled
     raise RuntimeError("page layout did not settle; please report this with the content used")
+
+
+class _Memo(dict):
+    """A small, bounded memo of settled page facts by layout key (per process)."""
+
+    LIMIT = 256
+
+    def remember(self, key, value) -> None:
+        if len(self) >= self.LIMIT:
+            self.pop(next(iter(self)))
+        self[key] = value
+
+
+_SETTLED = _Memo()
+
+
+def _layout_key(plan: m.DocumentPlan):
+    """Plans that lay out alike: equal but for the patient's text, with the same personal
+    pages present and the same number of table rows on them."""
+    patient = plan.patient
+    shape = None if patient is None else (
+        bool(patient.name), len(patient.care_team), len(patient.visits),
+        len(patient.medicines), len(patient.notes))
+    return (plan.format, plan.paper, plan.fillable, str(plan.style.path), plan.info.title,
+            tuple(s.id for s in plan.sections), tuple(g.id for g in plan.question_groups),
+            tuple(t.id for t in plan.terms), shape)
 
 
 def document_title(plan: m.DocumentPlan) -> str:

@@ -1,0 +1,366 @@
+"""Batch builds: a manifest or a patient list becomes jobs, built in parallel worker processes.
+
+Each job is checked before anything is built (paths stay inside the output folder, presets and
+sections exist), written atomically, and skipped when the hash of its inputs matches the last
+build. One failing job never stops the others; the summary names each failure in one line.
+Patient details never reach the terminal, the report or a file name.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import reportlab
+
+from . import __version__
+from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
+from .build import build_pdf, write_atomic
+from .content import load_library, read_yaml, shown
+from .errors import BookletError, InputError
+from .patient import PATIENT, load_patient, patient_from_data
+from .resources import bundled, style_path
+from .style import PAPERS, load_style
+from .validate import (AnyOf, Boolean, Choice, Const, Field, Id, Invalid, ListOf, Record, Text,
+                       did_you_mean)
+
+STATE_FILE = ".booklet-batch.json"   # in the output folder: input hash of each built PDF
+
+_SETTINGS = {
+    "preset": Field(Id("a preset id ('booklet list' shows them)"), required=False),
+    "sections": Field(AnyOf((Const("all", description="every section"),
+                             ListOf(Id("a section id")))), required=False),
+    "style": Field(Text(description="a bundled style name or a style file", one_line=True),
+                   required=False),
+    "language": Field(Text(description="the booklet's language; only en-US for now",
+                           one_line=True, pattern=r"^en-US$",
+                           pattern_hint="only en-US is supported so far. Fix: write en-US"),
+                      required=False),
+    "format": Field(Choice(FORMATS, description="booklet or handout"), required=False),
+    "paper": Field(Choice(PAPERS, description="letter or a4"), required=False),
+    "fillable": Field(Boolean(), required=False),
+    "full_glossary": Field(Boolean(), required=False),
+}
+MANIFEST = Record(description="a batch of booklets to build", fields={
+    "defaults": Field(Record(fields=_SETTINGS, description="settings every job starts from"),
+                      required=False),
+    "jobs": Field(ListOf(Record(fields={
+        **_SETTINGS,
+        "output": Field(Text(description="the PDF's path inside the output folder",
+                             one_line=True)),
+        "patient": Field(AnyOf((Text(one_line=True, description="a patient file"), PATIENT),
+                               description="a patient file, or the patient's fields"),
+                         required=False),
+    }, description="one PDF to build"), description="the PDFs to build")),
+})
+CSV_COLUMNS = ("id", "name", "plan")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One PDF to build; `where` names it in messages (never with patient details)."""
+
+    index: int
+    where: str
+    output: str
+    settings: tuple[tuple[str, object], ...]
+    patient_file: str | None = None
+    patient_fields: str | None = None     # JSON of inline fields (hashable, picklable)
+    content_dir: str | None = None
+
+    def setting(self, name, default=None):
+        return dict(self.settings).get(name, default)
+
+
+@dataclass
+class Result:
+    index: int
+    output: str
+    status: str            # built, skipped or failed
+    reason: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+    input_hash: str = ""
+
+
+@dataclass
+class Summary:
+    results: list[Result] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if r.status == "failed"]
+
+    def report(self) -> dict:
+        return {"built": self.count("built"), "skipped": self.count("skipped"),
+                "failed": self.count("failed"),
+                "jobs": [asdict(r) for r in sorted(self.results, key=lambda r: r.index)]}
+
+
+# --- reading jobs ----------------------------------------------------------------------------
+
+def load_manifest(path: Path, content_dir: Path | None = None) -> list[Job]:
+    """The jobs of a manifest file, each checked (paths, presets, sections, styles, patients)."""
+    path = Path(path)
+    where = shown(path)
+    data = read_yaml(path)
+    try:
+        raw = MANIFEST.check(data, "")
+    except Invalid as error:
+        raise InputError([f"{where}: {error.path or '(top level)'}: {error.message}"]) from None
+    defaults = raw.get("defaults", {})
+    jobs = []
+    for i, entry in enumerate(raw["jobs"]):
+        job_where = f"{where}: jobs[{i}]"
+        settings = {**defaults, **{k: v for k, v in entry.items()
+                                   if k not in ("output", "patient")}}
+        patient = entry.get("patient")
+        patient_file = patient_fields = None
+        if isinstance(patient, str):
+            patient_file = str((path.parent / patient))
+        elif patient is not None:
+            patient_fields = json.dumps(data["jobs"][i]["patient"], sort_keys=True, default=str)
+        jobs.append(Job(i, job_where, entry["output"], _frozen(settings), patient_file,
+                        patient_fields, str(content_dir) if content_dir else None))
+    check_jobs(jobs)
+    return jobs
+
+
+def jobs_from_csv(path: Path, preset: str | None, style: str | None,
+                  content_dir: Path | None = None, fillable: bool = False,
+                  paper: str | None = None) -> list[Job]:
+    """One personal booklet per row of a patient list (columns: id, name, plan)."""
+    path = Path(path)
+    where = shown(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+            columns = rows[0].keys() if rows else []
+    except FileNotFoundError:
+        raise InputError([f"{where}: file not found. Fix: check the path to the patient"
+                          " list."]) from None
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise InputError([f"{where}: cannot be read as a UTF-8 CSV file ({error})."
+                          " Fix: save it as CSV, UTF-8."]) from None
+    if not rows:
+        raise InputError([f"{where}: no rows. Fix: add a header line (id,name,plan) and one"
+                          " line per patient."])
+    unknown = [c for c in columns if c not in CSV_COLUMNS]
+    if unknown or "id" not in columns:
+        bad = unknown[0] if unknown else "id"
+        problem = (f"unknown column '{bad}'{did_you_mean(bad, CSV_COLUMNS)}" if unknown
+                   else "the id column is missing")
+        raise InputError([f"{where}: {problem}. Fix: use the columns"
+                          f" {', '.join(CSV_COLUMNS)} (id is required)."])
+    settings = {"format": "booklet", "fillable": fillable}
+    if preset:
+        settings["preset"] = preset
+    if style:
+        settings["style"] = style
+    if paper:
+        settings["paper"] = paper
+    jobs, seen = [], {}
+    for i, row in enumerate(rows):
+        line = i + 2
+        file_name = safe_file_name(row.get("id") or "")
+        if not file_name:
+            raise InputError([f"{where}: line {line}: id is empty or has no letters or digits."
+                              " Fix: give each row an id such as p-0042."])
+        if file_name in seen:
+            raise InputError([f"{where}: line {line}: id '{file_name}' is used on line"
+                              f" {seen[file_name]} too. Fix: give each row its own id."])
+        seen[file_name] = line
+        fields = {"name": row.get("name") or None,
+                  "plan": [k for k in re.split(r"[;,]", row.get("plan") or "") if k.strip()]}
+        fields = {k: v for k, v in fields.items() if v}
+        jobs.append(Job(i, f"{where}: line {line} (id {file_name})", f"{file_name}.pdf",
+                        _frozen(settings), None, json.dumps(fields, sort_keys=True),
+                        str(content_dir) if content_dir else None))
+    check_jobs(jobs)
+    return jobs
+
+
+def safe_file_name(text: str) -> str:
+    """A file name from an id column: letters, digits, dot, dash and underscore only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text.strip()).strip(".-")[:80]
+
+
+def check_jobs(jobs: list[Job]) -> None:
+    """Refuse, before building anything, outputs outside the folder or given twice, and
+    presets, sections or styles that do not exist."""
+    problems, outputs = [], {}
+    for job in jobs:
+        output = job.output
+        if (Path(output).is_absolute() or ".." in Path(output).parts
+                or not output.lower().endswith(".pdf")):
+            problems.append(f"{job.where}: output: '{output}' must be a relative path ending in"
+                            " .pdf inside the output folder. Fix: remove '..' or the leading"
+                            " '/'.")
+        elif output in outputs:
+            problems.append(f"{job.where}: output: '{output}' is also written by"
+                            f" {outputs[output]}. Fix: give each job its own output.")
+        outputs.setdefault(output, job.where)
+        try:
+            library = _library(job.content_dir)
+            choose_sections(library, *_selection(job))
+            _style(job.setting("style", "default"))
+            if job.patient_file and not Path(job.patient_file).is_file():
+                raise InputError([f"patient: {job.patient_file}: file not found. Fix: check"
+                                  " the path (relative to the manifest)."])
+        except BookletError as error:
+            problems.append(f"{job.where}: {error.message}")
+    if problems:
+        raise InputError(problems)
+
+
+def shard(jobs: list[Job], number: int, count: int) -> list[Job]:
+    """Shard `number` of `count` (1-based): every count-th job, so shards never overlap."""
+    return [job for job in jobs if job.index % count == number - 1]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d+)/(\d+)", text or "")
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise InputError([f"--shard: '{text}' is not like 2/4. Fix: give the shard number,"
+                          " a slash and the number of shards (1 <= shard <= shards)."])
+    return int(match[1]), int(match[2])
+
+
+def _frozen(settings: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                        for k, v in settings.items()))
+
+
+def _selection(job: Job) -> tuple:
+    sections = job.setting("sections")
+    everything = sections == "all"
+    return (job.setting("preset"), () if everything or sections is None else tuple(sections),
+            everything)
+
+
+# --- building ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _library(content_dir: str | None):
+    return load_library(Path(content_dir) if content_dir else bundled("content"))
+
+
+@lru_cache(maxsize=None)
+def _style(name: str):
+    return load_style(style_path(name))
+
+
+@lru_cache(maxsize=None)
+def _folder_hash(folder: str) -> str:
+    """A hash of every file under a folder (content, styles): computed once per process."""
+    digest = hashlib.sha256()
+    root = Path(folder)
+    for file in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(root)).encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def input_hash(job: Job) -> str:
+    """What a job's PDF depends on: settings, content, style, patient, program versions."""
+    digest = hashlib.sha256()
+    style_file = style_path(job.setting("style", "default"))
+    parts = [__version__, reportlab.Version, repr(job.settings), job.output,
+             _folder_hash(job.content_dir or str(bundled("content"))),
+             _folder_hash(str(Path(style_file).resolve().parent)),
+             job.patient_fields or ""]
+    if job.patient_file:
+        parts.append(Path(job.patient_file).read_bytes().hex())
+    for part in parts:
+        digest.update(str(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def build_job(job: Job, out_dir: str, known: str | None, force: bool) -> Result:
+    """Build one job in this process; any error becomes the job's one-line reason."""
+    started = time.perf_counter()
+    target = Path(out_dir) / job.output
+    try:
+        digest = input_hash(job)
+        if not force and known == digest and target.is_file():
+            return Result(job.index, job.output, "skipped", input_hash=digest)
+        library = _library(job.content_dir)
+        style = _style(job.setting("style", "default"))
+        if job.patient_file:
+            patient = load_patient(Path(job.patient_file))
+        elif job.patient_fields:
+            patient = patient_from_data(json.loads(job.patient_fields), f"{job.where}.patient")
+        else:
+            patient = None
+        sections = add_plan_sections(library, choose_sections(library, *_selection(job)),
+                                     patient)
+        plan = plan_document(library, style, sections, job.setting("format", "booklet"),
+                             job.setting("paper"), bool(job.setting("full_glossary")), patient,
+                             bool(job.setting("fillable")))
+        pdf, pages = build_pdf(plan)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, pdf)
+        return Result(job.index, job.output, "built", pages=pages,
+                      seconds=round(time.perf_counter() - started, 3), input_hash=digest)
+    except BookletError as error:
+        return Result(job.index, job.output, "failed", reason=error.message)
+    except Exception as error:   # one broken job must not stop the batch; report it
+        return Result(job.index, job.output, "failed",
+                      reason=f"internal error ({type(error).__name__}); please report it")
+
+
+def _build_in_worker(args) -> Result:
+    return build_job(*args)
+
+
+def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
+             on_result=None) -> Summary:
+    """Build the jobs with `workers` processes; record each built PDF's input hash."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    state_path = out_dir / STATE_FILE
+    state = _read_state(state_path)
+    for stale in out_dir.rglob(".*.part"):          # left by a run that was killed
+        stale.unlink(missing_ok=True)
+    tasks = [(job, str(out_dir), state.get(job.output), force) for job in jobs]
+    summary = Summary()
+
+    def record(result: Result) -> None:
+        summary.results.append(result)
+        if result.status == "built":
+            state[result.output] = result.input_hash
+            write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True).encode())
+        if on_result:
+            on_result(result)
+
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            record(build_job(*task))
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for result in pool.imap_unordered(_build_in_worker, tasks):
+                record(result)
+    return summary
+
+
+def _read_state(path: Path) -> dict[str, str]:
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        return state if isinstance(state, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
