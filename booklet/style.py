@@ -259,7 +259,8 @@ class TypeScale:
 
     @property
     def cover_title(self) -> float:
-        return self.body * 2
+        """Twice 18 pt: at larger body sizes a longer title would crowd the cover."""
+        return max(self.body * 1.5, 36)
 
     @property
     def cover_subtitle(self) -> float:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import NextPageTemplate, PageBreak, Spacer, Table
 
 from .. import model as m
@@ -323,9 +324,7 @@ def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
     if given:
         story += [para(theme, f"{label} {value}") for label, value in given]
     else:
-        for label in msgs["contacts_write_in"]:
-            story += [para(theme, f"{label}:", "box_title", "P"),
-                      WriteInLines(theme.scale.leading * 1.2, theme.color("text"), count=1)]
+        story.append(_write_in_rows(plan, theme, msgs["contacts_write_in"]))
     if style.qr:
         story.append(_qr_beside_address(theme, style.qr, msgs))
     if style.helpline:
@@ -335,6 +334,23 @@ def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
     cover, _ = _cover_parts(plan, theme, msgs)
     # The disclaimer is printed at least once: here it may give way only if the cover has it.
     return _fit_page(theme, story, optional=disclaimer if _fits(theme, cover) else None)
+
+
+def _write_in_rows(plan: m.DocumentPlan, theme: Theme, labels: list[str]) -> Table:
+    """A label and a line to write on, side by side, per row (fields when fillable)."""
+    label_style = theme.paragraph("box_title")
+    label_width = max(stringWidth(f"{label}:", label_style.fontName, label_style.fontSize)
+                      for label in labels) + theme.scale.body
+    rows = [[para(theme, f"{label}:", "box_title", "P"),
+             WriteInLines(theme.scale.leading * 1.3, theme.color("text"), count=1,
+                          field=_field(plan, theme, f"contact-{i}", label))]
+            for i, label in enumerate(labels, start=1)]
+    return tagged(Table(rows, colWidths=[label_width, theme.frame_width - label_width],
+                        style=table_style(theme, ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                                          ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                          ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                          ("BOTTOMPADDING", (0, 0), (-1, -1), 0))),
+                  "Div")
 
 
 def _fit_page(theme: Theme, story: list, optional=None) -> list:
