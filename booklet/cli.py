@@ -16,7 +16,7 @@ from .batch import shard as shard_jobs
 from .build import build_pdf, write_atomic
 from .checks import check_library
 from .content import json_schemas, load_library
-from .errors import ChecksFailed, InputError, JobsFailed
+from .errors import BookletError, ChecksFailed, InputError, JobsFailed
 from .patient import PATIENT, load_patient, patient_from_options
 from .resources import bundled, bundled_styles, style_path
 from .style import PAPERS, STYLE, load_style
@@ -99,10 +99,17 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
     """Build many PDFs: the jobs of MANIFEST, or one booklet per row of --patients."""
     if bool(manifest) == bool(patient_list):
         raise InputError(["batch: give a MANIFEST file or --patients LIST.csv (one of them)."])
-    if patient_list:
-        jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper)
-    else:
-        jobs = load_manifest(manifest, content_dir)
+    try:
+        if patient_list:
+            jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper)
+        else:
+            jobs = load_manifest(manifest, content_dir)
+    except InputError as error:
+        if len(error.problems) == 1:
+            raise
+        for line in error.problems:
+            click.echo(line, err=True)
+        raise BookletError(f"{len(error.problems)} problems in the jobs; nothing was built.")
     if shard:
         jobs = shard_jobs(jobs, *parse_shard(shard))
     started = time.perf_counter()

@@ -42,7 +42,7 @@ class FontSet:
 
     def has(self, char: str) -> bool:
         """True when both the regular and bold faces can draw `char`."""
-        return all(ord(char) in _cmap(name) for name in (self.regular, self.bold))
+        return ord(char) in _shared_cmap(self.regular, self.bold)
 
     def covers(self, char: str) -> bool:
         """True when this family or its fallback can draw `char`."""
@@ -196,12 +196,22 @@ def fonts_for(style: m.Style) -> FontSet:
     return fonts
 
 
+@lru_cache(maxsize=None)
+def _shared_cmap(regular: str, bold: str) -> frozenset[int]:
+    return _cmap(regular) & _cmap(bold)
+
+
+@lru_cache(maxsize=4096)
+def _uncovered(fonts: FontSet, text: str) -> str:
+    """The characters of `text` neither the font nor its fallback can draw (cached: a batch
+    checks the same content text for every copy)."""
+    return "".join(c for c in text if not (c.isspace() or fonts.covers(c)))
+
+
 def check_glyphs(fonts: FontSet, texts: Iterable[tuple[str, str]]) -> None:
     """Stop before drawing if a character to be printed is in neither the font nor its fallback."""
     for where, text in texts:
-        for char in text:
-            if char.isspace() or fonts.covers(char):
-                continue
+        for char in _uncovered(fonts, text)[:1]:
             also = f" or {fonts.fallback.family}" if fonts.fallback else ""
             raise InputError([f"{where}: the character '{char}' (U+{ord(char):04X}) is not in the"
                               f" font {fonts.family}{also}. Fix: replace it, or choose a font"

@@ -1,0 +1,245 @@
+"""`booklet batch`: manifests and patient lists, shards, skipping, failures, the fast path."""
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+import yaml
+
+from booklet.batch import jobs_from_csv, load_manifest, safe_file_name, shard
+from booklet.resources import bundled, bundled_styles
+from booklet.content import load_library
+
+from pdfread import page_texts
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_PATIENT = REPO / "examples" / "patient.yaml"
+
+
+def run(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "booklet", "batch", *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def patient_file(folder: Path, name: str, plan=("octreotide",)) -> Path:
+    return write(folder / f"{name.split()[0].lower()}.yaml",
+                 yaml.safe_dump({"name": name, "plan": list(plan),
+                                 "care_team": [{"role": "Nurse", "name": "Kim Test",
+                                                "phone": "555-0100"}]}))
+
+
+def small_manifest(folder: Path, extra_jobs: str = "") -> Path:
+    patient_file(folder / "patients", "Ada Example")
+    return write(folder / "jobs.yaml", f"""\
+defaults: {{style: default}}
+jobs:
+  - {{output: handouts/surgery.pdf, sections: [surgery], format: handout}}
+  - {{output: people/ada.pdf, sections: [when-to-call], patient: patients/ada.yaml}}
+  - output: people/inline.pdf
+    sections: [when-to-call]
+    patient: {{name: "Bo Inline"}}
+{extra_jobs}""")
+
+
+# --- errors before anything is built --------------------------------------------------------
+
+@pytest.mark.parametrize("job, message", [
+    ("{output: x.pdf, preset: newly-diagnosd}",
+     "jobs.yaml: jobs[0]: --preset: unknown preset 'newly-diagnosd' (did you mean"
+     " 'newly-diagnosed'?). Fix: run 'booklet list' to see the presets."),
+    ("{output: ../../x.pdf, preset: newly-diagnosed}",
+     "jobs.yaml: jobs[0]: output: '../../x.pdf' must be a relative path ending in .pdf inside"
+     " the output folder. Fix: remove '..' or the leading '/'."),
+    ("{output: /tmp/x.pdf, preset: newly-diagnosed}",
+     "jobs.yaml: jobs[0]: output: '/tmp/x.pdf' must be a relative path ending in .pdf inside"
+     " the output folder. Fix: remove '..' or the leading '/'."),
+    ("{output: x.pdf, preset: newly-diagnosed, patient: nobody.yaml}",
+     "jobs.yaml: jobs[0]: patient: nobody.yaml: file not found. Fix: check the path"
+     " (relative to the manifest)."),
+    ("{output: x.pdf, presets: newly-diagnosed}",
+     "jobs.yaml: jobs[0].presets: unknown field (did you mean 'preset'?). Fix: use one of"
+     " preset, sections, style, language, format, paper, fillable, full_glossary, output,"
+     " patient."),
+    ("{output: x.pdf, fillable: yes please}",
+     "jobs.yaml: jobs[0].fillable: expected true or false, got text. Fix: write true or false."),
+])
+def test_bad_manifest_is_refused_with_one_line_and_nothing_built(tmp_path, job, message):
+    write(tmp_path / "jobs.yaml", f"jobs:\n  - {job}\n")
+    result = run("jobs.yaml", "--out-dir", "out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == \
+        "Error: " + message
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.glob("out/**/*.pdf"))
+
+
+def test_every_problem_of_a_manifest_is_listed(tmp_path):
+    write(tmp_path / "jobs.yaml", "jobs:\n  - {output: a.pdf, preset: nope}\n"
+                                  "  - {output: a.pdf, preset: newly-diagnosed}\n")
+    result = run("jobs.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith("jobs.yaml: jobs[0]: --preset: unknown preset 'nope'")
+    assert lines[1] == ("jobs.yaml: jobs[1]: output: 'a.pdf' is also written by"
+                        " jobs.yaml: jobs[0]. Fix: give each job its own output.")
+    assert lines[2] == "Error: 2 problems in the jobs; nothing was built."
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("id,name,plann\np1,Ada,\n", "patients.csv: unknown column 'plann' (did you mean 'plan'?)."
+                                 " Fix: use the columns id, name, plan (id is required)."),
+    ("id,name\np1,Ada\np1,Bo\n", "patients.csv: line 3: id 'p1' is used on line 2 too."
+                                 " Fix: give each row its own id."),
+    ("id,name\n,Ada\n", "patients.csv: line 2: id is empty or has no letters or digits."
+                        " Fix: give each row an id such as p-0042."),
+    ("id,name,plan\np1,Ada,surgery;unknown-thing\n",
+     None),   # a bad plan keyword fails that job only (see below)
+])
+def test_bad_patient_list_is_refused(tmp_path, rows, message):
+    write(tmp_path / "patients.csv", rows)
+    result = run("--patients", "patients.csv", "--preset", "newly-diagnosed", "--out-dir", "out",
+                 cwd=tmp_path)
+    if message is None:
+        assert result.returncode == 1
+        assert "plan[1]: unknown plan keyword 'unknown-thing'" in result.stderr
+        return
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == "Error: " + message
+
+
+def test_file_names_come_from_the_id_column_sanitized():
+    assert safe_file_name("../../etc/passwd") == "etc-passwd"
+    assert safe_file_name(" p 0042 ") == "p-0042"
+    assert safe_file_name("Nguyễn") == "Nguy-n"
+    assert safe_file_name("...") == ""
+
+
+def test_patient_list_builds_one_booklet_per_row_named_by_id(tmp_path):
+    write(tmp_path / "patients.csv", "id,name,plan\n../../p-1,Ada Example,surgery\n"
+                                     "p-2,Bo Example,\n")
+    result = run("--patients", "patients.csv", "--preset", "newly-diagnosed", "--out-dir",
+                 "out", "--jobs", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["p-1.pdf", "p-2.pdf"]
+    assert "Ada" not in result.stdout + result.stderr
+    first = page_texts(tmp_path / "out" / "p-1.pdf")
+    assert "Ada Example" in first[0]
+    assert any("Surgery for a pNET" in page for page in first)
+
+
+# --- shards, skipping, failures -----------------------------------------------------------------
+
+def test_example_catalogue_covers_every_preset_style_paper_and_section():
+    jobs = load_manifest(REPO / "examples" / "catalogue.yaml")
+    library = load_library(bundled("content"))
+    booklets = {(j.setting("preset"), j.setting("style"), j.setting("paper"))
+                for j in jobs if j.setting("format") == "booklet"}
+    assert booklets == {(p, s, paper) for p in library.presets for s in bundled_styles()
+                        for paper in ("letter", "a4")}
+    handouts = sorted(tuple(j.setting("sections")) for j in jobs
+                      if j.setting("format") == "handout")
+    assert handouts == sorted((s,) for s in library.sections)
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7])
+def test_shards_build_every_job_exactly_once(count):
+    jobs = load_manifest(REPO / "examples" / "catalogue.yaml")
+    shards = [shard(jobs, n, count) for n in range(1, count + 1)]
+    built = [job.index for part in shards for job in part]
+    assert sorted(built) == [job.index for job in jobs]
+
+
+def test_bad_shard_is_refused(tmp_path):
+    small_manifest(tmp_path)
+    result = run("jobs.yaml", "--shard", "5/4", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--shard: '5/4' is not like 2/4" in result.stderr
+
+
+def test_up_to_date_jobs_are_skipped_and_rebuilt_after_a_change(tmp_path):
+    small_manifest(tmp_path)
+    first = run("jobs.yaml", "--out-dir", "out", "--jobs", "1", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("3 built, 0 up to date, 0 failed")
+    again = run("jobs.yaml", "--out-dir", "out", cwd=tmp_path)
+    assert again.stdout.startswith("0 built, 3 up to date, 0 failed")
+    patient_file(tmp_path / "patients", "Ada Changed")
+    changed = run("jobs.yaml", "--out-dir", "out", "--report", "report.json", cwd=tmp_path)
+    assert changed.stdout.startswith("1 built, 2 up to date, 0 failed")
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert {j["output"]: j["status"] for j in report["jobs"]} == {
+        "handouts/surgery.pdf": "skipped", "people/ada.pdf": "built",
+        "people/inline.pdf": "skipped"}
+    assert "Ada Changed" in page_texts(tmp_path / "out" / "people" / "ada.pdf")[0]
+    forced = run("jobs.yaml", "--out-dir", "out", "--force", cwd=tmp_path)
+    assert forced.stdout.startswith("3 built, 0 up to date, 0 failed")
+
+
+def test_a_failing_job_is_reported_while_the_others_are_built(tmp_path):
+    small_manifest(tmp_path, "  - {output: people/bad.pdf, sections: [when-to-call],"
+                             " patient: {name: \"ሰላም\"}}\n")
+    result = run("jobs.yaml", "--out-dir", "out", "--report", "report.json", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.startswith("3 built, 0 up to date, 1 failed")
+    assert "failed: jobs.yaml: jobs[3] -> people/bad.pdf: " in result.stderr
+    assert "U+1230" in result.stderr and "Traceback" not in result.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    failed = [j for j in report["jobs"] if j["status"] == "failed"]
+    assert len(failed) == 1 and "U+1230" in failed[0]["reason"]
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*.pdf")) == [
+        "ada.pdf", "inline.pdf", "surgery.pdf"]
+
+
+def test_a_killed_run_leaves_no_partial_pdf(tmp_path):
+    rows = "".join(f"p{i},Person {i},\n" for i in range(12))
+    write(tmp_path / "patients.csv", "id,name,plan\n" + rows)
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "booklet", "batch", "--patients",
+                                "patients.csv", "--preset", "newly-diagnosed", "--out-dir",
+                                "out", "--jobs", "1"], cwd=tmp_path, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 2:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    pdfs = list(out.glob("*.pdf"))
+    assert 2 <= len(pdfs) < 12, "the run should have been killed half-way"
+    for path in pdfs:
+        with pikepdf.open(path) as pdf:
+            assert len(pdf.pages) > 10
+    rerun = run("--patients", "patients.csv", "--preset", "newly-diagnosed", "--out-dir", "out",
+                cwd=tmp_path)
+    assert rerun.returncode == 0
+    assert not list(out.glob(".*.part")), "a rerun clears what the killed run left"
+    assert len(list(out.glob("*.pdf"))) == 12
+
+
+# --- the fast path gives the same PDF as a build on its own -----------------------------------------
+
+def test_a_batch_copy_is_identical_to_one_built_alone(tmp_path):
+    people = [patient_file(tmp_path / "patients", f"{n} Example") for n in
+              ("Ada", "Bo", "Cy", "Di")]
+    jobs = "".join(f"  - {{output: {p.stem}.pdf, preset: newly-diagnosed,"
+                   f" patient: patients/{p.name}}}\n" for p in people)
+    write(tmp_path / "jobs.yaml", "jobs:\n" + jobs)
+    result = run("jobs.yaml", "--out-dir", "out", "--jobs", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    alone = tmp_path / "alone.pdf"
+    subprocess.run([sys.executable, "-m", "booklet", "build", "--patient", str(people[-1]),
+                    "-o", str(alone)], check=True, capture_output=True)
+    copy = tmp_path / "out" / "di.pdf"
+    assert page_texts(copy) == page_texts(alone)
+    assert copy.read_bytes() == alone.read_bytes()
