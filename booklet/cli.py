@@ -154,7 +154,9 @@ def list_(content_dir) -> None:
 @content_option
 @click.option("--style", "style_files", multiple=True, type=click.Path(path_type=Path),
               help="Style files to check (default: the bundled styles).")
-def check(content_dir, style_files) -> None:
+@click.option("--standard-print", is_flag=True,
+              help="Accept a style's base_size of 14 or 16 (standard-print copies).")
+def check(content_dir, style_files, standard_print) -> None:
     """Check all content and styles; exit 1 if anything needs fixing."""
     problems: list[str] = []
     library = None
@@ -164,7 +166,7 @@ def check(content_dir, style_files) -> None:
         problems += error.problems
     for path in style_files or bundled_styles().values():
         try:
-            load_style(path)
+            load_style(path, standard_print)
         except InputError as error:
             problems += error.problems
     if library is not None:

@@ -184,6 +184,15 @@ def test_standard_print_flag_builds_a_14pt_booklet(tmp_path):
     assert min(line.size for line in lines(out)) == pytest.approx(14)
 
 
+def test_check_accepts_a_14pt_style_only_with_standard_print(tmp_path):
+    path = style_file(tmp_path, brand(size=14))
+    refused = run_cli("check", "--content", str(FIXTURE_CONTENT), "--style", str(path))
+    assert refused.returncode == 1 and "14 pt is below large print" in refused.stderr
+    accepted = run_cli("check", "--content", str(FIXTURE_CONTENT), "--style", str(path),
+                       "--standard-print")
+    assert "14 pt is below large print" not in accepted.stderr
+
+
 def test_base_size_12_is_refused_even_for_standard_print(tmp_path):
     with pytest.raises(InputError) as error:
         load_style(style_file(tmp_path, brand(size=12)), standard_print=True)
