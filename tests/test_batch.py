@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 import yaml
 
-from booklet.batch import jobs_from_csv, load_manifest, safe_file_name, shard
+from booklet.batch import load_manifest, safe_file_name, shard
 from booklet.resources import bundled, bundled_styles
 from booklet.content import load_library
 
