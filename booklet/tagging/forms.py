@@ -8,9 +8,11 @@ carries a /TU description for screen readers.
 """
 from __future__ import annotations
 
+import zlib
+from functools import lru_cache
+
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import (PDFArray, PDFDictionary, PDFName, PDFStream, PDFString,
-                                      PDFZCompress)
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
 
 FIELD_FONT = "BookletFieldFont"
 FLAG_PRINT = 4
@@ -79,8 +81,9 @@ class FormFields:
         face = pdfmetrics.getFont(self.font_name).face
         name = face.name.decode("latin-1") if isinstance(face.name, bytes) else face.name
         doc = self.canvas._doc
-        file = PDFStream(PDFDictionary({"Length1": len(face._ttf_data)}), face._ttf_data,
-                         filters=[PDFZCompress])
+        file = PDFStream(PDFDictionary({"Length1": len(face._ttf_data),
+                                        "Filter": PDFName("FlateDecode")}),
+                         _compressed(face._ttf_data), filters=[])
         descriptor = PDFDictionary({
             "Type": PDFName("FontDescriptor"), "FontName": PDFName(name),
             "Flags": 32, "FontBBox": PDFArray(face.bbox), "ItalicAngle": face.italicAngle,
@@ -95,6 +98,12 @@ class FormFields:
             "BaseFont": PDFName(name), "FirstChar": 32, "LastChar": 255,
             "Widths": PDFArray(widths), "Encoding": PDFName("WinAnsiEncoding"),
             "FontDescriptor": doc.Reference(descriptor)}))
+
+
+@lru_cache(maxsize=8)
+def _compressed(data: bytes) -> bytes:
+    """A font file, compressed once per process (fillable batches embed it in every copy)."""
+    return zlib.compress(data)
 
 
 def _rgb(color) -> str:
