@@ -114,8 +114,8 @@ def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts):
 def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list:
     msgs = catalogue(plan.info.language)
     parts = _parts(plan, msgs)
-    story = _cover(plan, theme, msgs)
-    story += [NextPageTemplate("body"), PageBreak()]
+    cover, cover_has_disclaimer = _cover(plan, theme, msgs)
+    story = cover + [NextPageTemplate("body"), PageBreak()]
     story += _contents(theme, msgs, parts, facts)
     for page in _patient_pages(plan, theme, msgs):
         story += [PageBreak(), *page]
@@ -127,7 +127,7 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
         story += [PageBreak(), *_glossary(plan, theme, msgs)]
     for n in range(1 + facts.extra_notes_pages):
         story += [PageBreak(), *_notes(plan, theme, msgs, number=n + 1)]
-    story += [PageBreak(), *_back_page(plan, theme, msgs)]
+    story += [PageBreak(), *_back_page(plan, theme, msgs, cover_has_disclaimer)]
     return story
 
 
@@ -143,17 +143,12 @@ def _parts(plan: m.DocumentPlan, msgs: dict) -> list[tuple[str, str]]:
     return parts
 
 
-def _cover(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
-    """The cover, fitted to one page: its disclaimer is left out (the back page has it) only
-    when large print and a logo leave no room for it."""
-    story, disclaimer = _cover_parts(plan, theme, msgs)
-    return _fit_page(theme, story, optional=disclaimer)
-
-
-def _cover_parts(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> tuple[list, Paragraph]:
+def _cover(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> tuple[list, bool]:
+    """The cover fitted to one page, and whether it kept its disclaimer: it is left out (the
+    back page then has it) only when large print and a logo leave no room for it."""
     body = theme.scale.body
     disclaimer = para(theme, _disclaimer(plan), "body", "P")
-    return [
+    story = [
         *_logo(plan, theme, after=body),
         Spacer(1, body * 2),
         para(theme, plan.info.title, "cover_title", "H1"),
@@ -164,7 +159,9 @@ def _cover_parts(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> tuple[list, 
         *_cover_owner(plan, theme),
         Spacer(1, body * 2),
         disclaimer,
-    ], disclaimer
+    ]
+    fitted = _fit_page(theme, story, optional=disclaimer)
+    return fitted, any(f is disclaimer for f in fitted)
 
 
 def _cover_owner(plan: m.DocumentPlan, theme: Theme) -> list:
@@ -313,7 +310,8 @@ def _notes(plan: m.DocumentPlan, theme: Theme, msgs: dict, number: int) -> list:
                     WriteInLines(theme.scale.leading * 1.5, theme.color("text"), field=field)]
 
 
-def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
+def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict,
+               cover_has_disclaimer: bool) -> list:
     style = plan.style
     c = style.contacts
     story = [Anchor("contacts", msgs["contacts_title"]), *_logo(plan, theme, after=0),
@@ -331,9 +329,8 @@ def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
         story += [para(theme, msgs["helpline_title"], "h2", "H2"), para(theme, style.helpline)]
     disclaimer = para(theme, _disclaimer(plan))
     story += [Spacer(1, theme.scale.body), disclaimer]
-    cover, _ = _cover_parts(plan, theme, msgs)
     # The disclaimer is printed at least once: here it may give way only if the cover has it.
-    return _fit_page(theme, story, optional=disclaimer if _fits(theme, cover) else None)
+    return _fit_page(theme, story, optional=disclaimer if cover_has_disclaimer else None)
 
 
 def _write_in_rows(plan: m.DocumentPlan, theme: Theme, labels: list[str]) -> Table:
@@ -371,12 +368,6 @@ def _fit_page(theme: Theme, story: list, optional=None) -> list:
         if optional is None:
             break
     return story
-
-
-def _fits(theme: Theme, story: list) -> bool:
-    """True when `story` fits one page with its spacers at their full height or shrunk."""
-    spacers = sum(1 for f in story if isinstance(f, Spacer))
-    return _height(theme, story) + spacers * theme.scale.body * 0.5 <= _room(theme)
 
 
 def _room(theme: Theme) -> float:

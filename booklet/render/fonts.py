@@ -78,10 +78,13 @@ class FontSet:
                 for use, run in _runs(text, lambda c: not self.has(c))]
 
 
+_PRINTABLE_ASCII = frozenset(range(32, 127))
+
+
 @lru_cache(maxsize=None)
 def _has_ascii(regular: str, bold: str) -> bool:
     """True when both faces draw every printable ASCII character (the fast path)."""
-    return all(c in _cmap(regular) and c in _cmap(bold) for c in range(32, 127))
+    return _PRINTABLE_ASCII <= _shared_cmap(regular, bold)
 
 
 def _runs(items, test):
