@@ -6,6 +6,8 @@ from collections.abc import Iterator, Sequence
 from . import model as m
 from .content import shown
 from .errors import InputError
+from .language import language_code, sort_key
+from .style import style_in_language
 from .validate import did_you_mean
 
 FORMATS = ("booklet", "handout")
@@ -74,9 +76,12 @@ def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Secti
     group_ids = dict.fromkeys(gid for s in sections for gid in s.questions)
     term_ids = library.terms if full_glossary else dict.fromkeys(
         tid for s in sections for tid in s.glossary)
-    terms = sorted((library.terms[t] for t in term_ids), key=lambda t: t.term.casefold())
+    language = language_code(library.info.language)
+    terms = sorted((library.terms[t] for t in term_ids),
+                   key=lambda term: sort_key(term.term, language))
     return m.DocumentPlan(
-        format=format, info=library.info, style=style, paper=paper or style.paper,
+        format=format, info=library.info, style=style_in_language(style, language),
+        paper=paper or style.paper,
         reviewed=min(s.reviewed for s in sections), sections=tuple(sections),
         question_groups=tuple(library.groups[g] for g in group_ids),
         terms=tuple(terms) if format == "booklet" else (), patient=patient, fillable=fillable)

@@ -21,10 +21,12 @@ from pathlib import Path
 import reportlab
 
 from . import __version__
+from . import model as m
 from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
 from .build import build_pdf, write_atomic
 from .content import load_library, read_yaml, shown
 from .errors import BookletError, InputError
+from .language import LANG_FIELD, language_code
 from .patient import PATIENT, load_patient, patient_from_data
 from .resources import bundled, style_path
 from .style import PAPERS, load_style
@@ -39,10 +41,7 @@ _SETTINGS = {
                              ListOf(Id("a section id")))), required=False),
     "style": Field(Text(description="a bundled style name or a style file", one_line=True),
                    required=False),
-    "language": Field(Text(description="the booklet's language; only en-US for now",
-                           one_line=True, pattern=r"^en-US$",
-                           pattern_hint="only en-US is supported so far. Fix: write en-US"),
-                      required=False),
+    "lang": Field(LANG_FIELD, required=False),
     "format": Field(Choice(FORMATS, description="booklet or handout"), required=False),
     "paper": Field(Choice(PAPERS, description="letter or a4"), required=False),
     "fillable": Field(Boolean(), required=False),
@@ -60,7 +59,7 @@ MANIFEST = Record(description="a batch of booklets to build", fields={
                          required=False),
     }, description="one PDF to build"), description="the PDFs to build")),
 })
-CSV_COLUMNS = ("id", "name", "plan")
+CSV_COLUMNS = ("id", "name", "plan", "lang")
 
 
 @dataclass(frozen=True)
@@ -77,6 +76,12 @@ class Job:
 
     def setting(self, name, default=None):
         return dict(self.settings).get(name, default)
+
+    def language(self, patient: m.Patient | None = None) -> str | None:
+        """The job's own lang, else the patient's, else the manifest defaults' (None: English)."""
+        chosen = self.setting("lang") or (patient.language if patient else None) \
+            or self.setting("default_lang")
+        return language_code(chosen) if chosen else None
 
 
 @dataclass
@@ -122,8 +127,10 @@ def load_manifest(path: Path, content_dir: Path | None = None) -> list[Job]:
     jobs = []
     for i, entry in enumerate(raw["jobs"]):
         job_where = f"{where}: jobs[{i}]"
-        settings = {**defaults, **{k: v for k, v in entry.items()
-                                   if k not in ("output", "patient")}}
+        settings = {**{k: v for k, v in defaults.items() if k != "lang"},
+                    **{k: v for k, v in entry.items() if k not in ("output", "patient")}}
+        if "lang" in defaults:     # a patient's own lang comes before the defaults' lang
+            settings["default_lang"] = defaults["lang"]
         patient = entry.get("patient")
         patient_file = patient_fields = None
         if isinstance(patient, str):
@@ -138,8 +145,8 @@ def load_manifest(path: Path, content_dir: Path | None = None) -> list[Job]:
 
 def jobs_from_csv(path: Path, preset: str | None, style: str | None,
                   content_dir: Path | None = None, fillable: bool = False,
-                  paper: str | None = None) -> list[Job]:
-    """One personal booklet per row of a patient list (columns: id, name, plan)."""
+                  paper: str | None = None, lang: str | None = None) -> list[Job]:
+    """One personal booklet per row of a patient list (columns: id, name, plan, lang)."""
     path = Path(path)
     where = shown(path)
     try:
@@ -169,6 +176,8 @@ def jobs_from_csv(path: Path, preset: str | None, style: str | None,
         settings["style"] = style
     if paper:
         settings["paper"] = paper
+    if lang:
+        settings["default_lang"] = lang
     jobs, seen = [], {}
     for i, row in enumerate(rows):
         line = i + 2
@@ -181,7 +190,8 @@ def jobs_from_csv(path: Path, preset: str | None, style: str | None,
                               f" {seen[file_name]} too. Fix: give each row its own id."])
         seen[file_name] = line
         fields = {"name": row.get("name") or None,
-                  "plan": [k for k in re.split(r"[;,]", row.get("plan") or "") if k.strip()]}
+                  "plan": [k for k in re.split(r"[;,]", row.get("plan") or "") if k.strip()],
+                  "lang": (row.get("lang") or "").strip() or None}
         fields = {k: v for k, v in fields.items() if v}
         jobs.append(Job(i, f"{where}: line {line} (id {file_name})", f"{file_name}.pdf",
                         _frozen(settings), None, json.dumps(fields, sort_keys=True),
@@ -211,7 +221,10 @@ def check_jobs(jobs: list[Job]) -> None:
                             f" {outputs[output]}. Fix: give each job its own output.")
         outputs.setdefault(output, job.where)
         try:
-            library = _library(job.content_dir)
+            inline = json.loads(job.patient_fields) if job.patient_fields else {}
+            language = job.setting("lang") or inline.get("lang") or job.setting("default_lang")
+            library = _library(job.content_dir,
+                               language_code(language, 'lang') if language else None)
             choose_sections(library, *_selection(job))
             _style(job.setting("style", "default"))
             if job.patient_file and not Path(job.patient_file).is_file():
@@ -251,8 +264,8 @@ def _selection(job: Job) -> tuple:
 # --- building ---------------------------------------------------------------------------------
 
 @lru_cache(maxsize=None)
-def _library(content_dir: str | None):
-    return load_library(Path(content_dir) if content_dir else bundled("content"))
+def _library(content_dir: str | None, language: str | None = None):
+    return load_library(Path(content_dir) if content_dir else bundled("content"), language)
 
 
 @lru_cache(maxsize=None)
@@ -295,7 +308,6 @@ def build_job(job: Job, out_dir: str, known: str | None, force: bool) -> Result:
         digest = input_hash(job)
         if not force and known == digest and target.is_file():
             return Result(job.index, job.output, "skipped", input_hash=digest)
-        library = _library(job.content_dir)
         style = _style(job.setting("style", "default"))
         if job.patient_file:
             patient = load_patient(Path(job.patient_file))
@@ -303,6 +315,7 @@ def build_job(job: Job, out_dir: str, known: str | None, force: bool) -> Result:
             patient = patient_from_data(json.loads(job.patient_fields), f"{job.where}.patient")
         else:
             patient = None
+        library = _library(job.content_dir, job.language(patient))
         sections = add_plan_sections(library, choose_sections(library, *_selection(job)),
                                      patient)
         plan = plan_document(library, style, sections, job.setting("format", "booklet"),

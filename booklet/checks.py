@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from . import model as m
 from .assemble import section_text
 from .content import shown
-from .readability import grade
+from .language import language_code
+from .readability import grade, inflesz, inflesz_band
 
 REVIEW_MAX_AGE = dt.timedelta(days=2 * 365)
 GRADE_LIMIT = 8.0
 GRADE_TARGET = 6.0
+INFLESZ_LIMIT = 55.0    # below this a Spanish text is 'algo difícil' (somewhat hard)
+INFLESZ_TARGET = 65.0   # 'bastante fácil' (fairly easy), the band for patient information
 
 
 @dataclass(frozen=True)
@@ -24,21 +27,35 @@ class Finding:
     text: str
 
 
-def terms_used(section: m.Section, terms: dict[str, m.Term]) -> set[str]:
-    """Ids of glossary terms whose term or forms appear in the section's text, whole words."""
+def terms_used(section: m.Section, terms: dict[str, m.Term],
+               inside_longer: bool = True) -> set[str]:
+    """Ids of glossary terms whose term or forms appear in the section's text, whole words.
+
+    With `inside_longer` false, longer names are found first and a name inside one already
+    found does not count: 'TNE de páncreas' then uses the term for a pNET only. A section
+    must list every term it uses on its own, and may list terms inside longer ones."""
     text = section_text(section)
-    return {tid for tid, term in terms.items()
-            if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.IGNORECASE)
-                   for w in (term.term, *term.forms))}
+    names = sorted(((w, tid) for tid, term in terms.items() for w in (term.term, *term.forms)),
+                   key=lambda pair: -len(pair[0]))
+    taken = [False] * len(text)
+    used = set()
+    for word, tid in names:
+        for match in re.finditer(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE):
+            if inside_longer or not any(taken[match.start():match.end()]):
+                taken[match.start():match.end()] = [True] * (match.end() - match.start())
+                used.add(tid)
+    return used
 
 
 def check_library(library: m.Library, today: dt.date) -> list[Finding]:
     """Findings for a valid library: unlisted terms, missing sources, stale reviews, grades."""
     findings: list[Finding] = []
     grades = {}
+    name, measure, limit, target, english = _readability(library.info.language)
     for s in library.sections.values():
         where = shown(s.path)
-        missing = sorted(terms_used(s, library.terms) - set(s.glossary))
+        missing = sorted(terms_used(s, library.terms, inside_longer=False)
+                         - set(s.glossary))
         if missing:
             findings.append(Finding("problem", f"{where}: glossary: the text uses {', '.join(missing)}"
                                                " but does not list them. Fix: add them."))
@@ -48,16 +65,64 @@ def check_library(library: m.Library, today: dt.date) -> list[Finding]:
         if today - s.reviewed > REVIEW_MAX_AGE:
             findings.append(Finding("problem", f"{where}: reviewed: {s.reviewed} is more than two"
                                                " years ago. Fix: review the facts and update it."))
-        grades[s.id] = grade(section_text(s), library.info.language)
-        if grades[s.id] > GRADE_LIMIT:
-            findings.append(Finding("problem", f"{where}: reading grade {grades[s.id]:.1f} is above"
-                                               f" {GRADE_LIMIT:.0f}. Fix: shorter sentences and"
-                                               " everyday words."))
-    for sid, g in grades.items():
-        findings.append(Finding("info", f"reading grade {g:4.1f}  {sid}"))
+        grades[s.id] = score = measure(section_text(s))
+        if score > limit if english else score < limit:
+            findings.append(Finding("problem", f"{where}: {name} {score:.1f} is"
+                                               f" {'above' if english else 'below'} {limit:.0f}."
+                                               " Fix: shorter sentences and everyday words."))
+    for sid, score in grades.items():
+        band = "" if english else f"  ({inflesz_band(score)})"
+        findings.append(Finding("info", f"{name} {score:5.1f}  {sid}{band}"))
     if grades:
         median = statistics.median(grades.values())
-        level = "problem" if median > GRADE_TARGET else "info"
-        findings.append(Finding(level, f"median reading grade {median:.1f}"
-                                       f" (target {GRADE_TARGET:.0f} or lower)"))
+        missed = median > target if english else median < target
+        findings.append(Finding("problem" if missed else "info",
+                                f"median {name} {median:.1f} (target {target:.0f} or"
+                                f" {'lower' if english else 'higher'})"))
+    return findings
+
+
+def _readability(language: str):
+    """How to score a section's text: (name, measure, limit, target, lower is easier)."""
+    if language_code(language) == "es":
+        return "INFLESZ", inflesz, INFLESZ_LIMIT, INFLESZ_TARGET, False
+    return ("reading grade", lambda text: grade(text, language), GRADE_LIMIT, GRADE_TARGET,
+            True)
+
+
+def check_twins(libraries: list[m.Library]) -> list[Finding]:
+    """Every language holds the same sections, terms, questions and presets as the first."""
+    first, findings = libraries[0], []
+
+    def ids(library: m.Library) -> dict[str, set]:
+        return {
+            "section": set(library.sections), "glossary term": set(library.terms),
+            "question group": set(library.groups),
+            "question": {q.id for g in library.groups.values() for q in g.questions},
+            "preset": set(library.presets),
+            "plan keyword": {f"{k} -> {', '.join(v)}"
+                             for k, v in library.info.plan_keywords.items()}}
+
+    mine = ids(first)
+    for other in libraries[1:]:
+        theirs = ids(other)
+        for kind in mine:
+            pairs = ((first, other, mine[kind] - theirs[kind]),
+                     (other, first, theirs[kind] - mine[kind]))
+            if kind == "plan keyword":     # a language may add its own words for a plan
+                pairs = pairs[:1]
+            for has, lacks, missing in pairs:
+                for item in sorted(missing):
+                    findings.append(Finding("problem", f"{shown(lacks.root)}: the {kind}"
+                                    f" '{item}' of {shown(has.root)} has no twin here. Fix:"
+                                    f" add it in {lacks.info.language}, with the same id."))
+        if list(first.info.order) != list(other.info.order):
+            findings.append(Finding("problem", f"{shown(other.root)}/booklet.yaml: order:"
+                                    f" differs from {shown(first.root)}/booklet.yaml. Fix: use"
+                                    " the same reading order in every language."))
+        for pid in mine["preset"] & theirs["preset"]:
+            if first.presets[pid].sections != other.presets[pid].sections:
+                findings.append(Finding("problem", f"{shown(other.root)}/presets.yaml: {pid}:"
+                                        " sections differ from the other language. Fix: list"
+                                        " the same sections."))
     return findings

@@ -14,9 +14,10 @@ from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
 from .batch import default_workers, jobs_from_csv, load_manifest, parse_shard, run_jobs
 from .batch import shard as shard_jobs
 from .build import build_pdf, write_atomic
-from .checks import check_library
+from .checks import check_library, check_twins
 from .content import json_schemas, load_library
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
+from .language import LANGUAGES, language_code
 from .patient import PATIENT, load_patient, patient_from_options
 from .resources import bundled, bundled_styles, style_path
 from .style import PAPERS, STYLE, load_style
@@ -26,8 +27,22 @@ content_option = click.option(
     default=None, help="Content folder (default: the bundled pNET content).")
 
 
-def _library(content_dir: Path | None):
-    return load_library(content_dir or bundled("content"))
+lang_option = click.option(
+    "--lang", "lang", default=None, metavar="CODE",
+    help="The booklet's language: en (English) or es (Spanish). Default: the patient file's"
+         " lang, else en.")
+
+
+def _library(content_dir: Path | None, lang: str | None = None):
+    return load_library(content_dir or bundled("content"), lang)
+
+
+def _content_languages(content_dir: Path | None) -> list[str | None]:
+    """The language codes a content folder holds; [None] for a one-language folder."""
+    root = content_dir or bundled("content")
+    if (root / "booklet.yaml").exists() or not root.is_dir():
+        return [None]
+    return [code for code in LANGUAGES if (root / code / "booklet.yaml").exists()] or ["en"]
 
 
 @click.group()
@@ -38,6 +53,7 @@ def main() -> None:
 
 @main.command()
 @content_option
+@lang_option
 @click.option("--style", "style_name", default="default", show_default=True,
               help="A bundled style name or a style YAML file.")
 @click.option("--preset", help="A named selection of sections (see 'booklet list').")
@@ -59,14 +75,15 @@ def main() -> None:
               help="Tick boxes, answer lines and notes pages become PDF form fields.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("booklet.pdf"), show_default=True, help="The PDF file to write.")
-def build(content_dir, style_name, preset, section_ids, everything, format_, paper,
+def build(content_dir, lang, style_name, preset, section_ids, everything, format_, paper,
           full_glossary, standard_print, patient_file, name, plan_keywords, fillable,
           output) -> None:
     """Build one booklet or handout as a PDF."""
-    library = _library(content_dir)
-    style = load_style(style_path(style_name), standard_print)
     patient = patient_from_options(load_patient(patient_file) if patient_file else None,
                                    name, plan_keywords)
+    lang = language_code(lang) if lang else (patient.language if patient else None)
+    library = _library(content_dir, lang)
+    style = load_style(style_path(style_name), standard_print)
     sections = choose_sections(library, preset, section_ids, everything)
     sections = add_plan_sections(library, sections, patient)
     plan = plan_document(library, style, sections, format_, paper, full_glossary, patient,
@@ -85,6 +102,8 @@ def build(content_dir, style_name, preset, section_ids, everything, format_, pap
 @click.option("--style", "style_name", help="With --patients: a bundled style or style file.")
 @click.option("--paper", type=click.Choice(PAPERS), default=None, help="With --patients.")
 @click.option("--fillable", is_flag=True, help="With --patients: fillable booklets.")
+@click.option("--lang", "lang", default=None, metavar="CODE",
+              help="With --patients: the language for rows without a lang (en or es).")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True,
               help="Every PDF is written inside this folder.")
@@ -94,14 +113,15 @@ def build(content_dir, style_name, preset, section_ids, everything, format_, pap
 @click.option("--force", is_flag=True, help="Rebuild jobs whose inputs have not changed.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report of every job here.")
-def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillable, out_dir,
-          workers, shard, force, report) -> None:
+def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillable, lang,
+          out_dir, workers, shard, force, report) -> None:
     """Build many PDFs: the jobs of MANIFEST, or one booklet per row of --patients."""
     if bool(manifest) == bool(patient_list):
         raise InputError(["batch: give a MANIFEST file or --patients LIST.csv (one of them)."])
     try:
         if patient_list:
-            jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper)
+            jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper,
+                                 language_code(lang) if lang else None)
         else:
             jobs = load_manifest(manifest, content_dir)
     except InputError as error:
@@ -132,9 +152,10 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
 
 @main.command(name="list")
 @content_option
-def list_(content_dir) -> None:
+@lang_option
+def list_(content_dir, lang) -> None:
     """List the sections, presets and styles."""
-    library = _library(content_dir)
+    library = _library(content_dir, language_code(lang) if lang else None)
     click.echo("Sections:")
     for s in library.sections.values():
         click.echo(f"  {s.id:28} {s.title}")
@@ -152,29 +173,34 @@ def list_(content_dir) -> None:
 
 @main.command()
 @content_option
+@click.option("--lang", "lang", default=None, metavar="CODE",
+              help="Check only this language's content (default: every language).")
 @click.option("--style", "style_files", multiple=True, type=click.Path(path_type=Path),
               help="Style files to check (default: the bundled styles).")
 @click.option("--standard-print", is_flag=True,
               help="Accept a style's base_size of 14 or 16 (standard-print copies).")
-def check(content_dir, style_files, standard_print) -> None:
+def check(content_dir, lang, style_files, standard_print) -> None:
     """Check all content and styles; exit 1 if anything needs fixing."""
     problems: list[str] = []
-    library = None
-    try:
-        library = _library(content_dir)
-    except InputError as error:
-        problems += error.problems
+    libraries = []
+    for code in [language_code(lang)] if lang else _content_languages(content_dir):
+        try:
+            libraries.append(_library(content_dir, code))
+        except InputError as error:
+            problems += error.problems
     for path in style_files or bundled_styles().values():
         try:
             load_style(path, standard_print)
         except InputError as error:
             problems += error.problems
-    if library is not None:
-        for finding in check_library(library, dt.date.today()):
-            if finding.level == "problem":
-                problems.append(finding.text)
-            else:
-                click.echo(finding.text)
+    findings = [f for library in libraries for f in check_library(library, dt.date.today())]
+    if len(libraries) > 1 and not problems:
+        findings += check_twins(libraries)
+    for finding in findings:
+        if finding.level == "problem":
+            problems.append(finding.text)
+        else:
+            click.echo(finding.text)
     for line in problems:
         click.echo(line, err=True)
     if problems:

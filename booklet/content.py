@@ -8,6 +8,7 @@ import yaml
 
 from . import model as m
 from .errors import InputError
+from .language import LANGUAGES, NAMES, language_code
 from .validate import (AnyOf, Const, Date, Field, Id, Invalid, ListOf, MapOf, OneOfKeys,
                        Record, Text, Url, did_you_mean, join)
 
@@ -146,8 +147,9 @@ BOOK = Record(description="the booklet's title and shared wording", fields={
     "short_title": Field(Text(description="the title in the footer of every page",
                               one_line=True, max_length=28)),
     "subject": Field(Text(one_line=True)),
-    "language": Field(Text(description="a language tag like en-US", one_line=True,
-                           pattern=r"^[a-z]{2}(-[A-Z]{2})?$", pattern_hint="write it like en-US")),
+    "language": Field(Text(description="the tag written into the PDF: en-US or es-US",
+                           one_line=True, pattern=r"^(en|es)-US$",
+                           pattern_hint="write en-US or es-US")),
     "disclaimer": Field(Text()),
     "order": Field(ListOf(Id("a section id"), min_items=1, unique=True,
                           description="every section id, in reading order")),
@@ -227,14 +229,37 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.y*ml") if p.is_file()) if folder.is_dir() else []
 
 
-def load_library(root: Path) -> m.Library:
-    """Load and cross-check every file of a content folder, reporting all problems at once."""
+def language_folder(root: Path, language: str | None = None) -> Path:
+    """The folder holding one language's content: root/<code>/ (English when no language is
+    given), or root itself when it holds booklet.yaml directly (a one-language folder)."""
     root = Path(root)
     if not root.is_dir():
         raise InputError([f"{shown(root)}: content folder not found."
-                          " Fix: pass --content with a folder that holds booklet.yaml."])
+                          " Fix: pass --content with a folder that holds booklet.yaml,"
+                          " or one folder per language (en/, es/) that does."])
+    if (root / "booklet.yaml").exists():
+        return root
+    language = language or "en"
+    folder = root / language
+    if not (folder / "booklet.yaml").exists():
+        have = sorted(p.name for p in root.iterdir() if (p / "booklet.yaml").exists())
+        raise InputError([f"{shown(folder)}: no {NAMES[language]} content ({language}) here."
+                          f" Fix: choose --lang {' or '.join(have) or 'en'}, or add"
+                          f" {shown(folder / 'booklet.yaml')} and its sections."])
+    return folder
+
+
+def load_library(root: Path, language: str | None = None) -> m.Library:
+    """Load and cross-check every file of one language's content, reporting all problems at
+    once. A document is never mixed: the folder's booklet.yaml must be in that language.
+    With no language: English, or whatever a one-language folder holds."""
+    root = language_folder(root, language)
     problems: list[str] = []
     info = _load(root / "booklet.yaml", BOOK, problems)
+    if info and language and language_code(info.language, "") != language:
+        problems.append(f"{shown(root / 'booklet.yaml')}: language: this content is in"
+                        f" {info.language}, not {LANGUAGES[language]}. Fix: choose"
+                        f" --lang {language_code(info.language, '')} or another content folder.")
 
     sections: dict[str, m.Section] = {}
     section_files = _yaml_files(root / "sections")

@@ -174,6 +174,13 @@ class Contacts:
 
 
 @dataclass(frozen=True)
+class Wording:
+    """A style text given once per language: ((code, text), ...)."""
+
+    texts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Logo:
     file: str
     alt: str

@@ -5,6 +5,7 @@ Patient details are printed in the PDF and nowhere else: not in logs, metadata o
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,9 +13,9 @@ from pathlib import Path
 from . import model as m
 from .content import read_yaml, shown
 from .errors import InputError
+from .language import LANG_FIELD, language_code
 from .validate import Date, Field, Invalid, ListOf, Record, Text, describe
 
-LANGUAGES = ("en-US",)
 
 
 @dataclass
@@ -33,10 +34,12 @@ class Quoted(Text):
 
 @dataclass
 class Keyword(Text):
-    """A treatment plan keyword: any case, spaces allowed ('Clinical trial' = 'clinical-trial')."""
+    """A treatment plan keyword: any case, spaces and accents allowed ('Clinical trial' =
+    'clinical-trial', 'Cirugía' = 'cirugia')."""
 
     def check(self, value, path):
-        return re.sub(r"\s+", "-", super().check(value, path).lower())
+        plain = unicodedata.normalize("NFD", super().check(value, path).lower())
+        return re.sub(r"\s+", "-", "".join(c for c in plain if not unicodedata.combining(c)))
 
 
 def _care_team_member(**f) -> m.CareTeamMember:
@@ -55,10 +58,7 @@ NAME = Text(description="the name the patient likes to be called", one_line=True
 
 PATIENT = Record(description="one patient's details for a personal booklet", fields={
     "name": Field(NAME, required=False),
-    "language": Field(Text(description="the booklet's language; only en-US for now",
-                           one_line=True, pattern=r"^en-US$",
-                           pattern_hint="only en-US is supported so far. Fix: write en-US or"
-                                        " leave the field out"), required=False),
+    "lang": Field(LANG_FIELD, required=False),
     "care_team": Field(ListOf(Record(description="one person on the care team", fields={
         "role": Field(Text(description="what they do, like Surgeon or Nurse", one_line=True,
                            max_length=60)),
@@ -114,7 +114,8 @@ def patient_from_data(data, where: str, path: Path | None = None) -> m.Patient:
                          ) from None
     plan = tuple(dict.fromkeys(raw.get("plan", ())))
     return m.Patient(
-        name=raw.get("name"), language=raw.get("language"),
+        name=raw.get("name"),
+        language=language_code(raw["lang"]) if "lang" in raw else None,
         care_team=tuple(raw.get("care_team", ())), visits=tuple(raw.get("visits", ())),
         medicines=tuple(raw.get("medicines", ())), plan=plan,
         notes=paragraphs(raw["notes"]) if "notes" in raw else (), path=path,

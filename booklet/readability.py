@@ -31,3 +31,52 @@ def grade(text: str, language: str = "en_US") -> float:
     sentences = max(1, len([s for s in _SENTENCE_END.split(text) if _WORD.search(s)]))
     total_syllables = sum(syllables(w, language) for w in words)
     return 0.39 * len(words) / sentences + 11.8 * total_syllables / len(words) - 15.59
+
+
+# --- Spanish -------------------------------------------------------------------------------------
+# Spanish spelling shows its syllables: each syllable has one vowel nucleus. Two strong vowels
+# (a, e, o) side by side, or a weak one carrying an accent (í, ú), split into two syllables;
+# any other run of vowels is one (a diphthong or triphthong).
+
+_SPANISH_WORD = re.compile(r"[a-záéíóúüñ]+")
+_STRONG = set("aeoáéó")
+_ACCENTED_WEAK = set("íú")
+_VOWELS = set("aeiouáéíóúü")
+INFLESZ_SCALE = ((80, "muy fácil"), (65, "bastante fácil"), (55, "normal"),
+                 (40, "algo difícil"), (0, "muy difícil"))
+
+
+def spanish_syllables(word: str) -> int:
+    """Syllables in a Spanish word, counted from its vowel nuclei."""
+    word = word.lower()
+    word = re.sub(r"qu(?=[eiéí])", "q", word)          # the u of que, qui is silent
+    word = re.sub(r"gu(?=[eiéí])", "g", word)          # and of gue, gui (but not güe)
+    word = re.sub(r"y(?=[^aeiouáéíóúü]|$)", "i", word)  # y is a vowel when no vowel follows
+    count, previous = 0, ""
+    for char in word:
+        if char not in _VOWELS:
+            previous = ""
+            continue
+        if not previous or (char in _STRONG and previous in _STRONG) \
+                or char in _ACCENTED_WEAK or previous in _ACCENTED_WEAK:
+            count += 1
+        previous = char
+    return max(1, count)
+
+
+def inflesz(text: str) -> float:
+    """Szigriszt-Pazos perspicuity of a Spanish text, read on the INFLESZ scale; 0 when empty.
+
+    206.835 - 62.3 * syllables per word - words per sentence. Higher is easier: 65 to 80 is
+    'bastante fácil', the band for patient information."""
+    words = _SPANISH_WORD.findall(text.lower())
+    if not words:
+        return 0.0
+    sentences = max(1, len([s for s in _SENTENCE_END.split(text) if _SPANISH_WORD.search(s.lower())]))
+    total_syllables = sum(spanish_syllables(w) for w in words)
+    return 206.835 - 62.3 * total_syllables / len(words) - len(words) / sentences
+
+
+def inflesz_band(score: float) -> str:
+    """The INFLESZ name for a score, like 'bastante fácil'."""
+    return next(name for floor, name in INFLESZ_SCALE if score >= floor)

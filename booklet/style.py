@@ -1,14 +1,15 @@
 """Brands: load a style file, check its colours, and derive the type scale from it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 from . import model as m
 from .content import read_yaml, shown
 from .errors import InputError
-from .validate import Choice, Field, Invalid, Number, Record, Spec, Text, Url, describe
+from .language import LANGUAGES, NAMES
+from .validate import Choice, Field, Invalid, Number, Record, Spec, Text, Url, describe, join
 
 LARGE_PRINT_SIZES = (18, 20, 24)   # body sizes a style may choose; 18 pt is the floor
 STANDARD_PRINT_SIZES = (14, 16)    # allowed only with --standard-print
@@ -60,10 +61,35 @@ class _Font(Spec):
                                                  self.files.schema()]})
 
 
+@dataclass
+class _Wording(Spec):
+    """Words the page prints: one text, or one per language like {en: ..., es: ...}."""
+
+    text: Text
+    description: str = ""
+
+    def check(self, value, path):
+        if not isinstance(value, dict):
+            return self.text.check(value, path)
+        if not value:
+            raise Invalid(path, "is empty. Fix: write the text, or en: and es: lines.")
+        for code in value:
+            if code not in LANGUAGES:
+                raise Invalid(join(path, str(code)), f"'{code}' is not a language booklet"
+                              f" prints. Fix: use {' and '.join(LANGUAGES)}.")
+        return m.Wording(tuple((code, self.text.check(text, join(path, code)))
+                               for code, text in value.items()))
+
+    def schema(self):
+        per_language = {"type": "object", "additionalProperties": False, "minProperties": 1,
+                        "properties": {code: self.text.schema() for code in LANGUAGES}}
+        return self._with_description({"anyOf": [self.text.schema(), per_language]})
+
+
 STYLE = Record(description="a clinic brand", fields={
     "name": Field(Text(description="the style's name", one_line=True)),
-    "clinic": Field(Text(description="the clinic name, printed on the cover and back page",
-                         one_line=True, max_length=80)),
+    "clinic": Field(_Wording(Text(one_line=True, max_length=80), description="the clinic"
+                             " name, printed on the cover and back page")),
     "colors": Field(Record(fields={
         "text": Field(_color), "background": Field(_color),
         "primary": Field(_color), "accent": Field(_color), "warning": Field(_color),
@@ -72,7 +98,8 @@ STYLE = Record(description="a clinic brand", fields={
     "logo": Field(Record(fields={
         "file": Field(Text(description="a PNG, JPEG or SVG file, relative to the style file",
                            one_line=True)),
-        "alt": Field(Text(description="what the logo shows, for people who cannot see it")),
+        "alt": Field(_Wording(Text(), description="what the logo shows, for people who"
+                                                  " cannot see it")),
     }, description="the clinic's logo, on the cover and back page"), required=False),
     "font": Field(_Font(), required=False),
     "body_weight": Field(Choice(("regular", "bold"), description="regular, or bold to set"
@@ -84,13 +111,14 @@ STYLE = Record(description="a clinic brand", fields={
                               maximum=1.5), required=False),
     "contacts": Field(Record(fields={
         "phone": Field(Text(one_line=True), required=False),
-        "hours": Field(Text(one_line=True), required=False),
-        "address": Field(Text(), required=False),
+        "hours": Field(_Wording(Text(one_line=True)), required=False),
+        "address": Field(_Wording(Text()), required=False),
         "website": Field(Url(), required=False),
     }, build=lambda **f: m.Contacts(**f)), required=False),
-    "helpline": Field(Text(description="a helpline line printed on the back page"),
-                      required=False),
-    "disclaimer": Field(Text(description="replaces the content's disclaimer"), required=False),
+    "helpline": Field(_Wording(Text(), description="a helpline line printed on the back"
+                                                   " page"), required=False),
+    "disclaimer": Field(_Wording(Text(), description="replaces the content's disclaimer"),
+                        required=False),
     "qr": Field(Url(description="a web address printed as a QR code on the back page, with"
                                 " the address written out beside it"), required=False),
 })
@@ -171,6 +199,42 @@ def _check_picture(style_path: Path, name: str, target: Path) -> None:
         raise InputError([f"{shown(style_path)}: logo.file: '{name}' cannot be read as a"
                           f" picture ({type(error).__name__}). Fix: save it again as PNG,"
                           " JPEG or SVG."]) from None
+
+
+# Names and places read the same in every language; other words need each language's text.
+_NAMES = ("clinic", "contacts.address")
+
+
+def style_in_language(style: m.Style, language: str) -> m.Style:
+    """The style with every printed text in one language (a code like 'es'). A text the style
+    gives only in another language is an error naming the field: a booklet is never mixed."""
+    problems: list[str] = []
+
+    def pick(value, field: str):
+        if value is None:
+            return None
+        if isinstance(value, m.Wording):
+            texts = dict(value.texts)
+            if language in texts:
+                return texts[language]
+        elif field in _NAMES or language == "en":
+            return value
+        key = field.split(".")[-1]
+        problems.append(f"{shown(style.path)}: {field}: no {NAMES[language]} ({language})"
+                        f" text. Fix: write it once per language, like '{key}: {{en: ...,"
+                        f" {language}: ...}}'.")
+        return None
+
+    contacts = style.contacts
+    resolved = replace(
+        style, clinic=pick(style.clinic, "clinic"), helpline=pick(style.helpline, "helpline"),
+        disclaimer=pick(style.disclaimer, "disclaimer"),
+        contacts=replace(contacts, hours=pick(contacts.hours, "contacts.hours"),
+                         address=pick(contacts.address, "contacts.address")),
+        logo=style.logo and replace(style.logo, alt=pick(style.logo.alt, "logo.alt")))
+    if problems:
+        raise InputError(problems)
+    return resolved
 
 
 class ColorPair(NamedTuple):

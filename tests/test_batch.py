@@ -70,7 +70,7 @@ jobs:
      " (relative to the manifest)."),
     ("{output: x.pdf, presets: newly-diagnosed}",
      "jobs.yaml: jobs[0].presets: unknown field (did you mean 'preset'?). Fix: use one of"
-     " preset, sections, style, language, format, paper, fillable, full_glossary, output,"
+     " preset, sections, style, lang, format, paper, fillable, full_glossary, output,"
      " patient."),
     ("{output: x.pdf, fillable: yes please}",
      "jobs.yaml: jobs[0].fillable: expected true or false, got text. Fix: write true or false."),
@@ -99,7 +99,7 @@ def test_every_problem_of_a_manifest_is_listed(tmp_path):
 
 @pytest.mark.parametrize("rows, message", [
     ("id,name,plann\np1,Ada,\n", "patients.csv: unknown column 'plann' (did you mean 'plan'?)."
-                                 " Fix: use the columns id, name, plan (id is required)."),
+                                 " Fix: use the columns id, name, plan, lang (id is required)."),
     ("id,name\np1,Ada\np1,Bo\n", "patients.csv: line 3: id 'p1' is used on line 2 too."
                                  " Fix: give each row its own id."),
     ("id,name\n,Ada\n", "patients.csv: line 2: id is empty or has no letters or digits."

@@ -12,7 +12,7 @@ import pytest
 
 from booklet.errors import InputError
 from booklet.resources import bundled_styles, style_path
-from booklet.style import load_style
+from booklet.style import load_style, style_in_language
 
 from conftest import FIXTURE_CONTENT, make_pdf
 from pdfread import fonts, lines, page_texts
@@ -126,7 +126,7 @@ def test_every_bundled_style_builds_a_large_print_booklet(tmp_path, fixture_libr
     for name, path in bundled_styles().items():
         style = load_style(path)
         pdf, _ = make_pdf(tmp_path, f"{name}.pdf", fixture_library, style)
-        assert style.clinic in page_texts(pdf)[0]
+        assert style_in_language(style, "en").clinic in page_texts(pdf)[0]
         assert min(line.size for line in lines(pdf)) >= max(18, style.base_size) - 0.01, name
 
 
@@ -319,7 +319,7 @@ def test_logo_and_qr_are_figures_with_alt_text_in_a_valid_tagged_pdf(clinic_pdfs
     import page
     from structure import nodes, untagged_operators
 
-    path, style = clinic_pdfs[name], load_style(style_path(name))
+    path, style = clinic_pdfs[name], style_in_language(load_style(style_path(name)), "en")
     alts = [str(n.obj["alt"]) for n in nodes(path) if n.role == "Figure"]
     address = style.qr.removeprefix("https://")
     assert alts.count(style.logo.alt) == 2, "the logo on the cover and the back page"

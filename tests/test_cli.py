@@ -99,12 +99,15 @@ def test_schema_command_writes_schemas_that_accept_the_bundled_content(tmp_path)
     schemas = {p.name.split(".")[0]: json.loads(p.read_text()) for p in tmp_path.glob("*.json")}
     assert set(schemas) == {"section", "glossary", "questions", "presets", "booklet", "style",
                             "patient"}
-    root = bundled("content")
-    cases = [("booklet", root / "booklet.yaml"), ("presets", root / "presets.yaml"),
-             *[("section", p) for p in (root / "sections").glob("*.yaml")],
-             *[("glossary", p) for p in (root / "glossary").glob("*.yaml")],
-             *[("questions", p) for p in (root / "questions").glob("*.yaml")],
-             *[("style", p) for p in bundled_styles().values()],
+    root = bundled("content") / "en"
+    cases = [(kind, p) for language in ("en", "es")
+             for kind, pattern in (("booklet", "booklet.yaml"), ("presets", "presets.yaml"),
+                                   ("section", "sections/*.yaml"),
+                                   ("glossary", "glossary/*.yaml"),
+                                   ("questions", "questions/*.yaml"))
+             for p in (bundled("content") / language).glob(pattern)]
+    assert len(cases) > 50
+    cases += [*[("style", p) for p in bundled_styles().values()],
              ("patient", Path(__file__).resolve().parent.parent / "examples" / "patient.yaml")]
     for kind, path in cases:
         data = json.loads(json.dumps(yaml.safe_load(path.read_text()), default=str))

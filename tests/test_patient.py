@@ -129,7 +129,7 @@ def test_flags_replace_the_name_and_add_plan_keywords(tmp_path):
 BAD_PATIENTS = [
     ("unknown field", "medicines:", "medicine:",
      "patients/x.yaml: medicine: unknown field (did you mean 'medicines'?). Fix: use one of"
-     " name, language, care_team, visits, medicines, plan, notes."),
+     " name, lang, care_team, visits, medicines, plan, notes."),
     ("bad date", "date: 2031-04-01", "date: next Tuesday",
      "patients/x.yaml: visits[1].date: expected a date like 2026-11-23, got text."
      " Fix: write the date as YYYY-MM-DD."),
@@ -143,9 +143,8 @@ BAD_PATIENTS = [
      "patients/x.yaml: care_team[2].name: is missing. Fix: add 'name:' (their name)."),
     ("name on two lines", "name: Alex Example", 'name: "Alex\\nExample"',
      "patients/x.yaml: name: must be one line. Fix: remove the line breaks."),
-    ("language not yet supported", "name: Alex Example", "name: Alex Example\nlanguage: fr-FR",
-     "patients/x.yaml: language: 'fr-FR' is not valid: only en-US is supported so far."
-     " Fix: write en-US or leave the field out."),
+    ("language booklet does not print", "name: Alex Example", "name: Alex Example\nlang: fr",
+     "patients/x.yaml: lang: 'fr' is not valid: write en or es (en-US and es-US also work)."),
 ]
 
 

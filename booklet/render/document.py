@@ -81,7 +81,7 @@ def _layout_key(plan: m.DocumentPlan):
 def document_title(plan: m.DocumentPlan) -> str:
     """The PDF title: the booklet's, or the handout's section titles."""
     if plan.format == "handout":
-        return " and ".join(s.title for s in plan.sections)
+        return catalogue(plan.info.language)["title_joiner"].join(s.title for s in plan.sections)
     return plan.info.title
 
 

@@ -1,4 +1,6 @@
-"""Draw the bundled figures (run: python content/images/draw.py). Our own simple drawings.
+"""Draw the bundled figures in every language (run: python content/draw_figures.py).
+
+Our own simple drawings; each language's copy goes to content/<language>/images/.
 
 Text in a figure is at least as large as 18 pt body text once the figure is printed at the
 width of the text column (about 6.8 inches): 1800 px across, so 76 px is about 20 pt.
@@ -9,6 +11,20 @@ import fontpkg
 from PIL import Image, ImageDraw, ImageFont
 
 HERE = Path(__file__).resolve().parent
+
+# The words in each figure, per content language.
+WORDS = {
+    "en": {"exocrine": "Exocrine cells", "exocrine_job": "make juices that help you digest food.",
+           "endocrine": "Endocrine cells",
+           "endocrine_job": "make hormones, such as insulin, that help control blood sugar.",
+           "note": "A pNET starts here.", "height": 660},
+    "es": {"exocrine": "Células exocrinas",
+           "exocrine_job": "producen jugos que le ayudan a digerir la comida.",
+           "endocrine": "Células endocrinas",
+           "endocrine_job": "producen hormonas, como la insulina, que controlan el azúcar"
+                            " en la sangre.",
+           "note": "Aquí nace un TNE.", "height": 760},
+}
 INK, BLUE, TINT, WARM = "#1a1a1a", "#1d4a7a", "#e9f0f8", "#fff3d6"
 
 
@@ -43,16 +59,18 @@ def panel(draw, box, fill, title, lines, note=None):
         draw.text((x0 + 72, y1 - 130), note, font=font(76, 700), fill="#ffffff")
 
 
-def pancreas_two_jobs():
-    image = Image.new("RGB", (1800, 660), "#ffffff")
+def pancreas_two_jobs(language):
+    words = WORDS[language]
+    height = words["height"]
+    image = Image.new("RGB", (1800, height), "#ffffff")
     draw = ImageDraw.Draw(image)
-    panel(draw, (0, 0, 880, 659), TINT, "Exocrine cells",
-          ["make juices that help you digest food."])
-    panel(draw, (920, 0, 1799, 659), WARM, "Endocrine cells",
-          ["make hormones, such as insulin, that help control blood sugar."],
-          note="A pNET starts here.")
-    image.save(HERE / "pancreas-two-jobs.png", optimize=True)
+    panel(draw, (0, 0, 880, height - 1), TINT, words["exocrine"], [words["exocrine_job"]])
+    panel(draw, (920, 0, 1799, height - 1), WARM, words["endocrine"], [words["endocrine_job"]],
+          note=words["note"])
+    image.save(HERE / language / "images" / "pancreas-two-jobs.png", optimize=True)
 
 
 if __name__ == "__main__":
-    pancreas_two_jobs()
+    for code in WORDS:
+        (HERE / code / "images").mkdir(parents=True, exist_ok=True)
+        pancreas_two_jobs(code)
