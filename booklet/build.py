@@ -5,9 +5,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from reportlab.platypus.doctemplate import LayoutError
+
 from . import model as m
 from .assemble import iter_texts
-from .errors import OutputError
+from .errors import BookletError, OutputError
 from .render.document import render_pdf
 from .render.fonts import LAYOUT_CHARACTERS, check_glyphs, fonts_for
 
@@ -16,7 +18,12 @@ def build_pdf(plan: m.DocumentPlan) -> tuple[bytes, int]:
     """The finished PDF and its page count. Every character is checked before drawing."""
     fonts = fonts_for(plan.style)
     check_glyphs(fonts, [*iter_texts(plan), ("the layout", LAYOUT_CHARACTERS)])
-    pdf, facts = render_pdf(plan)
+    try:
+        pdf, facts = render_pdf(plan)
+    except LayoutError as error:     # a bug of ours, not the user's: say so in one line
+        where = str(error).splitlines()[0]
+        raise BookletError(f"the layout failed ({where[:80]}). Fix: none on your side; please"
+                           " report it with the command you ran.") from None
     return pdf, facts.total
 
 

@@ -11,7 +11,8 @@ from booklet.assemble import plan_document
 from booklet.build import build_pdf
 from booklet.checks import terms_used
 from booklet.messages import catalogue
-from booklet.style import TypeScale
+from booklet.resources import style_path
+from booklet.style import TypeScale, load_style
 
 from conftest import make_pdf
 from pdfread import all_chars, fonts, lines, outline_titles, page_count, page_texts
@@ -250,3 +251,32 @@ def test_body_text_is_upright_and_not_all_capitals(everything_booklet):
     shouting = [ln.text for ln in lines(path)
                 if ln.size < MIN_SIZE + 1 and len(ln.text) > 20 and ln.text.isupper()]
     assert shouting == []
+
+
+@pytest.mark.parametrize("markup", [False, True])
+def test_split_paragraph_parts_keep_the_line_breaks_of_the_whole(markup, fixture_library):
+    """Each part of a split paragraph wraps to the lines it was given, so it fits its room.
+    (This Spanish paragraph at 20 pt once stopped a build: its first part re-wrapped to three
+    lines in room for two, because the spaces added for text extraction were measured.)"""
+    from booklet.render.blocks import para
+    from booklet.render.theme import Theme
+
+    text = ("También son muy útiles para el síndrome carcinoide. Es un grupo de síntomas"
+            " causados por las hormonas de algunos tipos de tumor neuroendocrino (TNE). Se le"
+            " puede poner roja la cara. Esto se llama rubor. También puede tener diarrea,"
+            " silbidos al respirar o latidos rápidos del corazón.")
+    if markup:
+        text = text.replace("síndrome carcinoide", "**síndrome carcinoide**")
+    plan = plan_document(fixture_library, load_style(style_path("tallpine-oncology")),
+                         list(fixture_library.sections.values())[:1])
+    theme = Theme.for_plan(plan)
+    width = theme.frame_width
+    leading = para(theme, "x").style.leading
+    whole = round(para(theme, text).wrap(width, 10_000)[1] / leading)
+    assert whole >= 5
+    for lines_of_room in (2, 3, 4):
+        room = lines_of_room * leading + leading * 0.47
+        first, rest = para(theme, text).split(width, room)
+        assert first.wrap(width, room)[1] <= room
+        assert round(first.wrap(width, room)[1] / leading) + \
+            round(rest.wrap(width, 10_000)[1] / leading) == whole

@@ -6,6 +6,8 @@ artifact: decoration a screen reader skips. Flowables that only decorate say so 
 """
 from __future__ import annotations
 
+import copy
+
 from reportlab.platypus import Flowable, Paragraph as ReportlabParagraph
 
 from ..tagging import Element, tagged
@@ -20,16 +22,33 @@ class Paragraph(ReportlabParagraph):
     one line and the first of the next run together. Left-aligned, the space is invisible.
     """
 
-    def breakLines(self, width):
-        broken = super().breakLines(width)
-        for i, line in enumerate(broken.lines[:-1]):
-            if broken.kind == 0:
-                extra, words = line
-                if words and not words[-1].endswith(" "):
-                    broken.lines[i] = (extra, [*words[:-1], words[-1] + " "])
-            elif line.words and not line.words[-1].text.endswith(" "):
-                line.words[-1].text += " "
-        return broken
+    def drawPara(self, debug=0):
+        # Only the drawn lines get the space: line breaking and splitting must measure the
+        # words as written, or a split part can wrap to more lines than the room it was given.
+        broken = self.blPara
+        self.blPara = copy.copy(broken)
+        self.blPara.lines = [_with_ending_space(line, broken.kind)
+                             for line in broken.lines[:-1]] + broken.lines[-1:]
+        try:
+            super().drawPara(debug)
+        finally:
+            self.blPara = broken
+
+
+def _with_ending_space(line, kind: int):
+    """A copy of one broken line whose last word ends in a space."""
+    if kind == 0:
+        extra, words = line
+        if words and not words[-1].endswith(" "):
+            return extra, [*words[:-1], words[-1] + " "]
+        return line
+    if not line.words or line.words[-1].text.endswith(" "):
+        return line
+    last = copy.copy(line.words[-1])
+    last.text += " "
+    line = copy.copy(line)
+    line.words = [*line.words[:-1], last]
+    return line
 
 
 class Anchor(Flowable):
