@@ -22,6 +22,34 @@ class Paragraph(ReportlabParagraph):
     one line and the first of the next run together. Left-aligned, the space is invisible.
     """
 
+    def _setup(self, text, style, bulletText, frags, cleaner):
+        # Parsing markup is a good share of a copy's time, and a clinic's list repeats the same
+        # paragraphs in every copy: parse each (text, style) once per process.
+        key = (text, id(style), bulletText, self.caseSensitive)
+        parsed = _PARSED.get(key) if frags is None and isinstance(bulletText, (str, type(None))) \
+            else None
+        if parsed is not None and parsed[0] is style:
+            _, self.text, self.style, self.frags, self.bulletText = parsed
+            self.debug = 0
+            return
+        super()._setup(text, style, bulletText, frags, cleaner)
+        if frags is None and isinstance(bulletText, (str, type(None))):
+            if len(_PARSED) > 50_000:
+                _PARSED.clear()
+            _PARSED[key] = (style, self.text, self.style, self.frags, self.bulletText)
+
+    def breakLines(self, width):
+        # The same parsed paragraph at the same width breaks the same way in every copy.
+        key = (id(self.frags), tuple(width) if isinstance(width, list) else width)
+        broken = _BROKEN.get(key)
+        if broken is not None and broken[0] is self.frags:
+            return broken[1]
+        lines = super().breakLines(width)
+        if len(_BROKEN) > 50_000:
+            _BROKEN.clear()
+        _BROKEN[key] = (self.frags, lines)
+        return lines
+
     def drawPara(self, debug=0):
         # Only the drawn lines get the space: line breaking and splitting must measure the
         # words as written, or a split part can wrap to more lines than the room it was given.
@@ -33,6 +61,10 @@ class Paragraph(ReportlabParagraph):
             super().drawPara(debug)
         finally:
             self.blPara = broken
+
+
+_PARSED: dict = {}   # (text, style id, bullet, case) -> the parse; the style is kept to match
+_BROKEN: dict = {}   # (frags id, width) -> the broken lines; the frags are kept to match
 
 
 def _with_ending_space(line, kind: int):

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-from ..tagging import PAGINATION, TaggingCanvas
+from ..tagging import PAGINATION
 from .flowables import Anchor
 from .fonts import draw_text
+from .reuse import ReusingCanvas
 from .theme import Theme
 
 
@@ -85,7 +86,7 @@ class LayoutDoc(BaseDocTemplate):
 
     def build(self, flowables, **kwargs):
         """Lay out and draw on a canvas that writes the structure tree (a tagged PDF)."""
-        super().build(flowables, canvasmaker=TaggingCanvas, **kwargs)
+        super().build(flowables, canvasmaker=ReusingCanvas, **kwargs)
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Anchor):

@@ -26,6 +26,9 @@ def markup(text: str, fonts: FontSet | None = None) -> str:
     return fonts.with_fallback(made) if fonts else made
 
 
+_THEMES: dict = {}   # (style, paper) -> Theme
+
+
 @dataclass
 class Theme:
     """Everything the layout needs to know about how things look."""
@@ -38,7 +41,13 @@ class Theme:
 
     @classmethod
     def for_plan(cls, plan: m.DocumentPlan) -> "Theme":
-        return cls(plan.style, plan.paper, fonts_for(plan.style), TypeScale(plan.style.base_size))
+        """The theme for a plan's style and paper; one per process, so every copy shares its
+        paragraph styles (and the paragraphs parsed with them)."""
+        key = (plan.style, plan.paper)
+        if key not in _THEMES:
+            _THEMES[key] = cls(plan.style, plan.paper, fonts_for(plan.style),
+                               TypeScale(plan.style.base_size))
+        return _THEMES[key]
 
     # --- geometry -------------------------------------------------------------------------
     @property
