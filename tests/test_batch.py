@@ -144,13 +144,14 @@ def test_patient_list_builds_one_booklet_per_row_named_by_id(tmp_path):
 def test_example_catalogue_covers_every_preset_style_paper_and_section():
     jobs = load_manifest(REPO / "examples" / "catalogue.yaml")
     library = load_library(bundled("content"))
-    booklets = {(j.setting("preset"), j.setting("style"), j.setting("paper"))
-                for j in jobs if j.setting("format") == "booklet"}
-    assert booklets == {(p, s, paper) for p in library.presets for s in bundled_styles()
-                        for paper in ("letter", "a4")}
-    handouts = sorted(tuple(j.setting("sections")) for j in jobs
+    booklets = sorted((j.setting("preset"), j.setting("style"), j.setting("paper"),
+                       j.language() or "en") for j in jobs if j.setting("format") == "booklet")
+    assert booklets == sorted((p, s, paper, lang) for p in library.presets
+                              for s in bundled_styles() for paper in ("letter", "a4")
+                              for lang in ("en", "es"))
+    handouts = sorted((tuple(j.setting("sections")), j.language() or "en") for j in jobs
                       if j.setting("format") == "handout")
-    assert handouts == sorted((s,) for s in library.sections)
+    assert handouts == sorted(((s,), lang) for s in library.sections for lang in ("en", "es"))
 
 
 @pytest.mark.parametrize("count", [1, 2, 3, 7])

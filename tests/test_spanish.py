@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import string
+import unicodedata
 from pathlib import Path
 
 import page
@@ -307,3 +308,33 @@ def test_spanish_plan_keywords_accept_accents():
                                patient)
     assert "surgery" in [s.id for s in chosen]
     assert "somatostatin-analogs" in [s.id for s in chosen]
+
+
+def test_a_footer_title_too_long_for_its_line_is_an_error(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    book = root / "es" / "booklet.yaml"
+    book.write_text(re.sub(r"short_title: .*", "short_title: Guía sobre TNE de páncreas",
+                           book.read_text()))
+    runner = CliRunner()
+    args = ["build", "--content", str(root), "--lang", "es", "-o", str(tmp_path / "x.pdf")]
+    assert runner.invoke(main, args).exit_code == 0                    # fits at 18 pt
+    result = runner.invoke(main, [*args, "--style", "high-contrast"])  # not at 24 pt bold
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1].startswith(
+        "Error: booklet.yaml: short_title: 'Guía sobre TNE de páncreas' and 'Página 999 de"
+        " 999' do not fit on one footer line at 24 pt")
+
+
+@pytest.mark.parametrize("style", ["default", "high-contrast", "juniper-bay-cancer-clinic",
+                                   "tallpine-oncology"])
+def test_spanish_footer_lines_stay_apart_in_every_bundled_style(tmp_path, style, libraries):
+    spanish = libraries[1]
+    plan = plan_document(spanish, load_style(style_path(style)),
+                         choose_sections(spanish, None, ["when-to-call"], False), paper="a4")
+    path = tmp_path / "es.pdf"
+    path.write_bytes(build_pdf(plan)[0])
+    footer = [unicodedata.normalize("NFC", line.text) for line in lines(path)]
+    footer = [text for text in footer if re.search(r"Página \d+ de", text)]
+    assert footer and all(re.fullmatch(r"TNE de páncreas Página \d+ de \d+", text)
+                          for text in footer), footer[:2]

@@ -105,11 +105,17 @@ def draw_text(canv, fonts: FontSet, x: float, y: float, text: str, font: str, si
     character (footers are drawn this way, outside any paragraph)."""
     runs = fonts.text_runs(text, font)
     if align == "right":
-        x -= sum(pdfmetrics.stringWidth(t, f, size) for f, t in runs)
+        x -= text_width(fonts, text, font, size)
     for face, part in runs:
         canv.setFont(face, size)
         canv.drawString(x, y, part)
         x += pdfmetrics.stringWidth(part, face, size)
+
+
+def text_width(fonts: FontSet, text: str, font: str, size: float) -> float:
+    """The width of one line drawn by draw_text."""
+    return sum(pdfmetrics.stringWidth(part, face, size)
+               for face, part in fonts.text_runs(text, font))
 
 
 @lru_cache(maxsize=None)

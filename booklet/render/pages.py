@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
+from ..errors import InputError
 from ..tagging import PAGINATION
 from .flowables import Anchor
-from .fonts import draw_text
+from .fonts import draw_text, text_width
 from .reuse import ReusingCanvas
 from .theme import Theme
 
@@ -17,6 +18,26 @@ class Footer:
         self.theme, self.title = theme, title
         self.page_label, self.reviewed_label = page_label, reviewed_label
         self.total = 0
+        self._check_fit()
+
+    def _check_fit(self) -> None:
+        """The title and the longest page label share the first line, with a gap; the
+        review date fits on the second."""
+        t = self.theme
+        widest = self.page_label.format(page=999, total=999)
+        size, font = t.scale.body, t.fonts.regular
+        need = text_width(t.fonts, self.title, font, size) + size \
+            + text_width(t.fonts, widest, font, size)
+        room = t.page_size[0] - 2 * t.margin
+        if need > room:
+            raise InputError([f"booklet.yaml: short_title: '{self.title}' and '{widest}' do not"
+                              f" fit on one footer line at {size:g} pt ({need:.0f} of"
+                              f" {room:.0f} pt). Fix: shorten short_title."])
+        need = text_width(t.fonts, self.reviewed_label, font, size)
+        if need > room:
+            raise InputError([f"'{self.reviewed_label}' does not fit on one footer line at"
+                              f" {size:g} pt ({need:.0f} of {room:.0f} pt). Fix: shorten the"
+                              " 'reviewed' message of this language, or use smaller margins."])
 
     def __call__(self, canv, doc) -> None:
         t = self.theme
