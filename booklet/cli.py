@@ -27,10 +27,11 @@ content_option = click.option(
     default=None, help="Content folder (default: the bundled pNET content).")
 
 
-lang_option = click.option(
-    "--lang", "lang", default=None, metavar="CODE",
-    help="The booklet's language: en (English) or es (Spanish). Default: the patient file's"
-         " lang, else en.")
+def lang_option(help_text: str = "The booklet's language: en (English) or es (Spanish)."
+                " Default: the patient file's lang, else en."):
+    """--lang, read as a language code such as 'es' (None when not given)."""
+    return click.option("--lang", "lang", default=None, metavar="CODE", help=help_text,
+                        callback=lambda ctx, param, value: language_code(value) if value else None)
 
 
 def _library(content_dir: Path | None, lang: str | None = None):
@@ -53,7 +54,7 @@ def main() -> None:
 
 @main.command()
 @content_option
-@lang_option
+@lang_option()
 @click.option("--style", "style_name", default="default", show_default=True,
               help="A bundled style name or a style YAML file.")
 @click.option("--preset", help="A named selection of sections (see 'booklet list').")
@@ -81,7 +82,7 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
     """Build one booklet or handout as a PDF."""
     patient = patient_from_options(load_patient(patient_file) if patient_file else None,
                                    name, plan_keywords)
-    lang = language_code(lang) if lang else (patient.language if patient else None)
+    lang = lang or (patient.language if patient else None)
     library = _library(content_dir, lang)
     style = load_style(style_path(style_name), standard_print)
     sections = choose_sections(library, preset, section_ids, everything)
@@ -102,8 +103,7 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
 @click.option("--style", "style_name", help="With --patients: a bundled style or style file.")
 @click.option("--paper", type=click.Choice(PAPERS), default=None, help="With --patients.")
 @click.option("--fillable", is_flag=True, help="With --patients: fillable booklets.")
-@click.option("--lang", "lang", default=None, metavar="CODE",
-              help="With --patients: the language for rows without a lang (en or es).")
+@lang_option("With --patients: the language for rows without a lang (en or es).")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True,
               help="Every PDF is written inside this folder.")
@@ -121,7 +121,7 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
     try:
         if patient_list:
             jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper,
-                                 language_code(lang) if lang else None)
+                                 lang)
         else:
             jobs = load_manifest(manifest, content_dir)
     except InputError as error:
@@ -152,10 +152,10 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
 
 @main.command(name="list")
 @content_option
-@lang_option
+@lang_option()
 def list_(content_dir, lang) -> None:
     """List the sections, presets and styles."""
-    library = _library(content_dir, language_code(lang) if lang else None)
+    library = _library(content_dir, lang)
     click.echo("Sections:")
     for s in library.sections.values():
         click.echo(f"  {s.id:28} {s.title}")
@@ -173,8 +173,7 @@ def list_(content_dir, lang) -> None:
 
 @main.command()
 @content_option
-@click.option("--lang", "lang", default=None, metavar="CODE",
-              help="Check only this language's content (default: every language).")
+@lang_option("Check only this language's content (default: every language).")
 @click.option("--style", "style_files", multiple=True, type=click.Path(path_type=Path),
               help="Style files to check (default: the bundled styles).")
 @click.option("--standard-print", is_flag=True,
@@ -183,7 +182,7 @@ def check(content_dir, lang, style_files, standard_print) -> None:
     """Check all content and styles; exit 1 if anything needs fixing."""
     problems: list[str] = []
     libraries = []
-    for code in [language_code(lang)] if lang else _content_languages(content_dir):
+    for code in [lang] if lang else _content_languages(content_dir):
         try:
             libraries.append(_library(content_dir, code))
         except InputError as error:
