@@ -21,7 +21,6 @@ from pathlib import Path
 import reportlab
 
 from . import __version__
-from . import model as m
 from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
 from .build import build_pdf, write_atomic
 from .content import load_library, read_yaml, shown
@@ -77,11 +76,10 @@ class Job:
     def setting(self, name, default=None):
         return dict(self.settings).get(name, default)
 
-    def language(self, patient: m.Patient | None = None) -> str | None:
+    def language(self, patient_lang: str | None = None) -> str | None:
         """The job's own lang, else the patient's, else the manifest defaults' (None: English)."""
-        chosen = self.setting("lang") or (patient.language if patient else None) \
-            or self.setting("default_lang")
-        return language_code(chosen) if chosen else None
+        chosen = self.setting("lang") or patient_lang or self.setting("default_lang")
+        return language_code(chosen, "lang") if chosen else None
 
 
 @dataclass
@@ -222,9 +220,7 @@ def check_jobs(jobs: list[Job]) -> None:
         outputs.setdefault(output, job.where)
         try:
             inline = json.loads(job.patient_fields) if job.patient_fields else {}
-            language = job.setting("lang") or inline.get("lang") or job.setting("default_lang")
-            library = _library(job.content_dir,
-                               language_code(language, 'lang') if language else None)
+            library = _library(job.content_dir, job.language(inline.get("lang")))
             choose_sections(library, *_selection(job))
             _style(job.setting("style", "default"))
             if job.patient_file and not Path(job.patient_file).is_file():
@@ -315,7 +311,7 @@ def build_job(job: Job, out_dir: str, known: str | None, force: bool) -> Result:
             patient = patient_from_data(json.loads(job.patient_fields), f"{job.where}.patient")
         else:
             patient = None
-        library = _library(job.content_dir, job.language(patient))
+        library = _library(job.content_dir, job.language(patient and patient.language))
         sections = add_plan_sections(library, choose_sections(library, *_selection(job)),
                                      patient)
         plan = plan_document(library, style, sections, job.setting("format", "booklet"),

@@ -15,9 +15,9 @@ from .batch import default_workers, jobs_from_csv, load_manifest, parse_shard, r
 from .batch import shard as shard_jobs
 from .build import build_pdf, write_atomic
 from .checks import check_library, check_twins
-from .content import json_schemas, load_library
+from .content import content_languages, json_schemas, load_library
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
-from .language import LANGUAGES, language_code
+from .language import language_code
 from .patient import PATIENT, load_patient, patient_from_options
 from .resources import bundled, bundled_styles, style_path
 from .style import PAPERS, STYLE, load_style
@@ -36,14 +36,6 @@ def lang_option(help_text: str = "The booklet's language: en (English) or es (Sp
 
 def _library(content_dir: Path | None, lang: str | None = None):
     return load_library(content_dir or bundled("content"), lang)
-
-
-def _content_languages(content_dir: Path | None) -> list[str | None]:
-    """The language codes a content folder holds; [None] for a one-language folder."""
-    root = content_dir or bundled("content")
-    if (root / "booklet.yaml").exists() or not root.is_dir():
-        return [None]
-    return [code for code in LANGUAGES if (root / code / "booklet.yaml").exists()] or ["en"]
 
 
 @click.group()
@@ -182,7 +174,7 @@ def check(content_dir, lang, style_files, standard_print) -> None:
     """Check all content and styles; exit 1 if anything needs fixing."""
     problems: list[str] = []
     libraries = []
-    for code in [lang] if lang else _content_languages(content_dir):
+    for code in [lang] if lang else content_languages(content_dir or bundled("content")):
         try:
             libraries.append(_library(content_dir, code))
         except InputError as error:

@@ -249,6 +249,14 @@ def language_folder(root: Path, language: str | None = None) -> Path:
     return folder
 
 
+def content_languages(root: Path) -> list[str | None]:
+    """The language codes a content folder holds; [None] for a one-language folder."""
+    root = Path(root)
+    if (root / "booklet.yaml").exists() or not root.is_dir():
+        return [None]
+    return [code for code in LANGUAGES if (root / code / "booklet.yaml").exists()] or ["en"]
+
+
 def load_library(root: Path, language: str | None = None) -> m.Library:
     """Load and cross-check every file of one language's content, reporting all problems at
     once. A document is never mixed: the folder's booklet.yaml must be in that language.
