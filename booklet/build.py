@@ -11,6 +11,8 @@ from . import model as m
 from .assemble import iter_texts
 from .errors import BookletError, OutputError
 from .render.document import render_pdf
+from .render.personal import render_personal
+from .render.theme import Theme
 from .render.fonts import LAYOUT_CHARACTERS, check_glyphs, fonts_for
 
 
@@ -19,7 +21,8 @@ def build_pdf(plan: m.DocumentPlan) -> tuple[bytes, int]:
     fonts = fonts_for(plan.style)
     check_glyphs(fonts, [*iter_texts(plan), ("the layout", LAYOUT_CHARACTERS)])
     try:
-        pdf, facts = render_pdf(plan)
+        made = render_personal(plan, Theme.for_plan(plan))
+        pdf, facts = made if made is not None else render_pdf(plan)
     except LayoutError as error:     # a bug of ours, not the user's: say so in one line
         where = str(error).splitlines()[0]
         raise BookletError(f"the layout failed ({where[:80]}). Fix: none on your side; please"

@@ -13,11 +13,22 @@ from .. import model as m
 from ..messages import catalogue, format_date
 from .blocks import data_table, list_items, para, render_block, table_style
 from .brand import logo_figure, qr_figure
-from .flowables import Anchor, CheckItem, Element, Paragraph, WriteInLines, tagged
+from .flowables import (Anchor, CheckItem, Element, PageMark, Paragraph, WriteInLines,
+                        tagged)
 from .pages import Footer, LayoutDoc
 from .theme import Theme, markup
 
 MAX_PASSES = 5
+
+
+@dataclass(frozen=True)
+class Slots:
+    """Blank pages left for a copy's personal pages in a template (render/personal.py): how
+    many pages each personal part takes, and whether the cover kept its disclaimer (the back
+    page then may leave it out)."""
+
+    pages: tuple[tuple[str, int], ...]
+    cover_has_disclaimer: bool
 
 
 @dataclass(frozen=True)
@@ -38,16 +49,22 @@ def render_pdf(plan: m.DocumentPlan) -> tuple[bytes, PageFacts]:
     not depend on the guess: it is the one fixed point, checked by the last pass.
     """
     theme = Theme.for_plan(plan)
-    key = _layout_key(plan)
+    pdf, facts, _ = settle(plan, theme)
+    return pdf, facts
+
+
+def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, canvas_maker=None):
+    """Lay the plan out until its page facts settle: the PDF, the facts and the canvas."""
+    key = (_layout_key(plan), slots)
     facts = _SETTLED.get(key, PageFacts())
     for _ in range(MAX_PASSES):
-        pdf, starts, total = _layout_once(plan, theme, facts)
+        pdf, starts, total, canvas = _layout_once(plan, theme, facts, slots, canvas_maker)
         without_padding = total - facts.extra_notes_pages
         padding = without_padding % 2 if plan.format == "booklet" else 0
         settled = PageFacts(starts, total, padding)
         if settled == facts:
             _SETTLED.remember(key, facts)
-            return pdf, facts
+            return pdf, facts, canvas
         facts = settled
     raise RuntimeError("page layout did not settle; please report this with the content used")
 
@@ -92,33 +109,52 @@ def document_keywords(plan: m.DocumentPlan) -> list[str]:
     return sorted({t for s in plan.sections for t in s.topics})
 
 
-def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts):
+def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
+                 slots: Slots | None = None, canvas_maker=None):
+    doc = new_doc(plan, theme, facts.total)
+    if canvas_maker is not None:
+        doc.canvas_maker = canvas_maker
+    if plan.format == "booklet":
+        doc.build(_booklet_story(plan, theme, facts, slots))
+    else:
+        doc.build(_handout_story(plan, theme, facts))
+    return doc.filename.getvalue(), dict(doc.anchor_pages), doc.page, doc.canv
+
+
+def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int) -> LayoutDoc:
+    """A doc template for the plan, writing into a BytesIO (`doc.filename`), with footers
+    that say 'Page N of total_pages'."""
     msgs = catalogue(plan.info.language)
     footer = Footer(theme, plan.info.short_title, msgs["page_of"],
                     msgs["reviewed"].format(date=format_date(plan.reviewed, plan.info.language)))
-    footer.total = facts.total
-    buffer = BytesIO()
-    doc = LayoutDoc(
-        buffer, theme, footer, first_template="cover" if plan.format == "booklet" else "body",
+    footer.total = total_pages
+    return LayoutDoc(
+        BytesIO(), theme, footer, first_template="cover" if plan.format == "booklet" else "body",
         title=document_title(plan), author=plan.style.clinic, subject=plan.info.subject,
         keywords=document_keywords(plan), creator="booklet",
         lang=plan.info.language, displayDocTitle=1, invariant=1,
         initialFontName=theme.fonts.regular, initialFontSize=theme.scale.body)
-    story = (_booklet_story if plan.format == "booklet" else _handout_story)(plan, theme, facts)
-    doc.build(story)
-    return buffer.getvalue(), dict(doc.anchor_pages), doc.page
 
 
 # --- booklet ---------------------------------------------------------------------------------
 
-def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list:
+def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
+                   slots: Slots | None = None) -> list:
+    """The whole booklet; with `slots`, a template: blank pages instead of the cover and the
+    personal pages, which render/personal.py fills in for each copy."""
     msgs = catalogue(plan.info.language)
     parts = _parts(plan, msgs)
-    cover, cover_has_disclaimer = _cover(plan, theme, msgs)
+    if slots is None:
+        cover, cover_has_disclaimer = _cover(plan, theme, msgs)
+        personal = [[PageBreak(), *page] for page in _patient_pages(plan, theme, msgs)]
+    else:
+        cover, cover_has_disclaimer = [PageMark("cover")], slots.cover_has_disclaimer
+        personal = [_blank_pages(key, msgs[f"{key}_title"], count)
+                    for key, count in slots.pages]
     story = cover + [NextPageTemplate("body"), PageBreak()]
     story += _contents(theme, msgs, parts, facts)
-    for page in _patient_pages(plan, theme, msgs):
-        story += [PageBreak(), *page]
+    for page in personal:
+        story += page
     for section in plan.sections:
         story += [PageBreak(), *_section(plan, theme, section, msgs)]
     if plan.question_groups:
@@ -131,9 +167,26 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
     return story
 
 
+def personal_story(plan: m.DocumentPlan, theme: Theme) -> tuple[list, bool]:
+    """The cover and the personal pages on their own, each part after a PageMark; and whether
+    the cover kept its disclaimer."""
+    msgs = catalogue(plan.info.language)
+    cover, cover_has_disclaimer = _cover(plan, theme, msgs)
+    story = cover + [NextPageTemplate("body")]
+    for key, page in zip(patient_parts(plan.patient), _patient_pages(plan, theme, msgs)):
+        story += [PageBreak(), PageMark(key), *(f for f in page if not isinstance(f, Anchor))]
+    return story, cover_has_disclaimer
+
+
+def _blank_pages(key: str, title: str, count: int) -> list:
+    """`count` blank pages for a personal part, the first with the part's anchor."""
+    pages = [PageBreak(), Anchor(key, title), PageMark(key)]
+    return pages + [PageBreak(), PageMark(key)] * (count - 1)
+
+
 def _parts(plan: m.DocumentPlan, msgs: dict) -> list[tuple[str, str]]:
     """(anchor key, title) of every part listed in the contents."""
-    parts = [(key, msgs[f"{key}_title"]) for key in _patient_parts(plan.patient)]
+    parts = [(key, msgs[f"{key}_title"]) for key in patient_parts(plan.patient)]
     parts += [(f"section-{s.id}", s.title) for s in plan.sections]
     if plan.question_groups:
         parts.append(("questions", msgs["questions_title"]))
@@ -179,7 +232,7 @@ def _field(plan: m.DocumentPlan, theme: Theme, name: str, description: str):
 
 # --- personal pages ----------------------------------------------------------------------------
 
-def _patient_parts(patient: m.Patient | None) -> list[str]:
+def patient_parts(patient: m.Patient | None) -> list[str]:
     """Anchor keys of the personal pages this patient has, in print order."""
     if patient is None:
         return []
@@ -192,7 +245,7 @@ def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list[list]
     """"My care team", "My visits", "My medicines" and the clinician's notes, when given."""
     patient, lang = plan.patient, plan.info.language
     pages = []
-    for key in _patient_parts(patient):
+    for key in patient_parts(patient):
         title = msgs[f"{key}_title"]
         page = [Anchor(key, title), para(theme, title, "h1", "H1")]
         if key == "care_team":

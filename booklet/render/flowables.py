@@ -101,6 +101,25 @@ class Anchor(Flowable):
         self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
 
 
+class PageMark(Flowable):
+    """Draws nothing; notes on the canvas, once per key, the page it is on and how many
+    structure elements the document holds so far (where a personal part's pages start)."""
+
+    decoration = True
+
+    def __init__(self, key: str):
+        super().__init__()
+        self.key = key
+        self.width = self.height = 0
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        kids = sum(1 for k in self.canv.document.kids if k.has_content())
+        self.canv.page_marks.setdefault(self.key, (self.canv.getPageNumber(), kids))
+
+
 class WriteInLines(Flowable):
     """Ruled lines to write on: `count` of them, or as many as fill the rest of the frame.
 

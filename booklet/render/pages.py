@@ -83,7 +83,13 @@ def as_artifact(draw_page):
 
 
 class LayoutDoc(BaseDocTemplate):
-    """A doc template that records on which page each Anchor landed."""
+    """A doc template that records on which page each Anchor landed.
+
+    It draws on `canvas_maker`: a tagging canvas, or one given for a special purpose (the
+    personal pages of a copy, drawn without writing a file).
+    """
+
+    canvas_maker = ReusingCanvas
 
     def __init__(self, target, theme: Theme, footer: Footer, first_template: str = "body",
                  **kwargs):
@@ -107,7 +113,7 @@ class LayoutDoc(BaseDocTemplate):
 
     def build(self, flowables, **kwargs):
         """Lay out and draw on a canvas that writes the structure tree (a tagged PDF)."""
-        super().build(flowables, canvasmaker=ReusingCanvas, **kwargs)
+        super().build(flowables, canvasmaker=self.canvas_maker, **kwargs)
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Anchor):

@@ -13,7 +13,7 @@ from .structure import AnnotationRef, Element, MarkedContent
 def write_structure(canvas) -> None:
     """Add StructTreeRoot, MarkInfo, Metadata (XMP with pdfuaid) to the canvas's document."""
     doc = canvas._doc
-    elements = [e for e in _walk(canvas.document)
+    elements = [e for e in walk(canvas.document)
                 if e is canvas.document or e.has_content()]
     names = {id(e): f"StructElem{i}" for i, e in enumerate(elements)}
 
@@ -45,10 +45,11 @@ def write_structure(canvas) -> None:
         info.title, language, info.author, info.subject, info.creator).encode("utf-8"))
 
 
-def _walk(element: Element):
+def walk(element: Element):
+    """The element and every element below it, in reading order."""
     yield element
     for kid in element.text_kids():
-        yield from _walk(kid)
+        yield from walk(kid)
 
 
 def _sorted_nums(nums: list) -> list:
@@ -60,7 +61,14 @@ def _page(number: int) -> PDFObjectReference:
     return PDFObjectReference(f"Page{number}")
 
 
-def _element_dict(element: Element, parent, ref) -> PDFDictionary:
+class Name(str):
+    """A PDF name (written /Like This), as opposed to a text string."""
+
+
+def element_entries(element: Element, parent, ref, page) -> dict:
+    """The entries of an element's StructElem dictionary, in plain values: Name, str (a text
+    string), numbers, lists, dicts, and whatever `parent`, `ref(kid)`, `page(number)` and
+    annotation references (`ref` of an AnnotationRef) stand for in the writer."""
     first_page = next((k.page for k in element.kids if isinstance(k, MarkedContent)), None)
     kids = []
     for kid in element.kids:
@@ -68,24 +76,42 @@ def _element_dict(element: Element, parent, ref) -> PDFDictionary:
             if kid.has_content():
                 kids.append(ref(kid))
         elif isinstance(kid, MarkedContent):
-            kids.append(kid.mcid if kid.page == first_page else PDFDictionary(
-                {"Type": PDFName("MCR"), "Pg": _page(kid.page), "MCID": kid.mcid}))
+            kids.append(kid.mcid if kid.page == first_page else
+                        {"Type": Name("MCR"), "Pg": page(kid.page), "MCID": kid.mcid})
         elif isinstance(kid, AnnotationRef):
-            kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Pg": _page(kid.page),
-                                       "Obj": PDFObjectReference(kid.name)}))
-    entries = {"Type": PDFName("StructElem"), "S": PDFName(element.role), "P": parent,
-               "K": PDFArray(kids)}
+            kids.append({"Type": Name("OBJR"), "Pg": page(kid.page), "Obj": ref(kid)})
+    entries = {"Type": Name("StructElem"), "S": Name(element.role), "P": parent, "K": kids}
     if first_page is not None:
-        entries["Pg"] = _page(first_page)
+        entries["Pg"] = page(first_page)
     if element.alt is not None:
-        entries["Alt"] = PDFString(element.alt)
+        entries["Alt"] = element.alt
     attributes = dict(element.attributes or {})
     if element.bbox is not None:
-        attributes.update(O="Layout", BBox=PDFArray([round(v, 2) for v in element.bbox]))
+        attributes.update(O="Layout", BBox=[round(v, 2) for v in element.bbox])
     if attributes:
-        entries["A"] = PDFDictionary({k: PDFName(v) if isinstance(v, str) else v
-                                      for k, v in attributes.items()})
-    return PDFDictionary(entries)
+        entries["A"] = {k: Name(v) if isinstance(v, str) else v for k, v in attributes.items()}
+    return entries
+
+
+def _element_dict(element: Element, parent, ref) -> PDFDictionary:
+    def any_ref(thing):
+        if isinstance(thing, AnnotationRef):
+            return PDFObjectReference(thing.name)
+        return ref(thing)
+    return _reportlab(element_entries(element, parent, any_ref, _page))
+
+
+def _reportlab(value):
+    """A plain value from `element_entries` as reportlab's PDF objects."""
+    if isinstance(value, Name):
+        return PDFName(value)
+    if isinstance(value, str):
+        return PDFString(value)
+    if isinstance(value, list):
+        return PDFArray([_reportlab(v) for v in value])
+    if isinstance(value, dict):
+        return PDFDictionary({k: _reportlab(v) for k, v in value.items()})
+    return value
 
 
 def xmp_packet(title: str, language: str, author: str | None, subject: str | None,

@@ -1,0 +1,259 @@
+"""Personal booklets made from a template: the shared pages are laid out once per layout.
+
+A personal booklet differs from the next patient's only on its cover and its personal pages
+("My care team", "My visits", "My medicines", notes from the care team). So a copy is made in
+two steps:
+
+1. Once per process and layout (the same sections, style, paper, language, personal parts and
+   page counts), a template is laid out and written: the whole booklet, with blank pages where
+   the cover and the personal pages go, and no patient text anywhere. Its font subsets start
+   with the letters people's names are written in.
+2. For each copy, only the cover and the personal pages are laid out and drawn, with the
+   template's font subsets and page numbers, and spliced into the template
+   (`render/splice.py`).
+
+A copy whose pages need what the template lacks (a character outside its font subsets, a
+picture, a link or a form field) is laid out whole instead. Either way the result depends
+only on the plan, so a booklet built on its own is byte-identical to the same one in a batch.
+"""
+from __future__ import annotations
+
+import copy
+import string
+import zlib
+from dataclasses import dataclass
+from functools import partial
+
+from reportlab.pdfbase import pdfmetrics
+
+from .. import model as m
+from ..tagging.pdfobjects import element_entries, walk
+from .document import PageFacts, Slots, new_doc, personal_story, patient_parts, settle
+from .reuse import ReusingCanvas
+from .splice import (PageDrawing, Ref, TemplatePdf, pdf_value, stream_object,
+                     with_document_kids, with_next_key, with_parent_tree_entries)
+from .theme import Theme
+
+# Letters the template's font subsets hold from the start, so that names need no new glyphs.
+NAME_LETTERS = (string.printable.strip() + " ’‘“”–—"
+                + "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)))
+
+
+def can_splice(plan: m.DocumentPlan) -> bool:
+    """Booklets with a patient's name on the cover are made from a template."""
+    return plan.format == "booklet" and plan.patient is not None and bool(plan.patient.name)
+
+
+def render_personal(plan: m.DocumentPlan, theme: Theme) -> tuple[bytes, PageFacts] | None:
+    """The personal booklet spliced into its template, or None when it is not made so."""
+    if not can_splice(plan):
+        return None
+    parts = patient_parts(plan.patient)
+    shape = (_template_key(plan), tuple(parts))
+    slots = _GUESSES.get(shape) or Slots(tuple((key, 1) for key in parts), True)
+    for _ in range(3):
+        template = _template(plan, theme, slots)
+        personal = _draw_personal(plan, theme, template)
+        if personal is None:
+            return None
+        if personal.slots == slots:
+            _GUESSES[shape] = slots
+            return _splice(template, personal), template.facts
+        slots = personal.slots
+    return None
+
+
+# --- the template ----------------------------------------------------------------------------
+
+@dataclass
+class FontStates:
+    """reportlab's subset state of each font a document used, and the fonts' resource names."""
+
+    mapping: dict[str, str]
+    states: dict[str, object]
+
+    @classmethod
+    def of(cls, doc) -> "FontStates":
+        return cls(dict(doc.fontMapping),
+                   {font.fontName: _state_copy(font.state[doc]) for font in doc.delayedFonts})
+
+    def install(self, doc) -> None:
+        """Start `doc` with these states, so its text uses the same codes."""
+        doc.fontMapping.update(self.mapping)
+        for name, state in self.states.items():
+            pdfmetrics.getFont(name).state[doc] = _state_copy(state)
+
+    def unchanged_in(self, doc) -> bool:
+        """True when `doc` used no font and no character beyond these."""
+        return doc.fontMapping == self.mapping and all(
+            pdfmetrics.getFont(name).state[doc].nextCode == state.nextCode
+            for name, state in self.states.items())
+
+
+def _state_copy(state):
+    twin = copy.copy(state)
+    twin.assignments = dict(state.assignments)
+    twin.subsets = [list(s) for s in state.subsets]
+    twin.frozen = 0
+    return twin
+
+
+class TemplateCanvas(ReusingCanvas):
+    """The template's canvas: font subsets seeded with name letters, and kept on saving."""
+
+    def __init__(self, *args, seed_fonts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in seed_fonts:
+            font = pdfmetrics.getFont(name)
+            font.splitString(NAME_LETTERS, self._doc)
+            font.getSubsetInternalName(0, self._doc)
+        self.font_states: FontStates | None = None
+
+    def save(self):
+        if len(self._code):
+            self.showPage()
+        self.font_states = FontStates.of(self._doc)
+        super().save()
+
+
+@dataclass
+class Template:
+    pdf: TemplatePdf
+    facts: PageFacts
+    fonts: FontStates
+    page_marks: dict[str, tuple[int, int]]
+
+    @property
+    def first_personal_page(self) -> int:
+        """The page after the contents, where the personal pages start."""
+        starts = [page for key, (page, _) in self.page_marks.items() if key != "cover"]
+        return min(starts, default=2)
+
+
+class _Bounded(dict):
+    LIMIT = 32
+
+    def __setitem__(self, key, value):
+        if key not in self and len(self) >= self.LIMIT:
+            self.pop(next(iter(self)))
+        super().__setitem__(key, value)
+
+
+_TEMPLATES = _Bounded()
+_GUESSES = _Bounded()
+
+
+def _template_key(plan: m.DocumentPlan):
+    """Everything a template depends on: the plan but for the patient's own text."""
+    info = plan.info
+    return (plan.format, plan.paper, plan.fillable, plan.style, plan.reviewed, plan.sections,
+            plan.question_groups, plan.terms, info.title, info.subtitle, info.short_title,
+            info.subject, info.language, info.disclaimer)
+
+
+def _template(plan: m.DocumentPlan, theme: Theme, slots: Slots) -> Template:
+    key = (_template_key(plan), slots)
+    if key not in _TEMPLATES:
+        maker = partial(TemplateCanvas, seed_fonts=(theme.fonts.regular, theme.fonts.bold))
+        pdf, facts, canvas = settle(plan, theme, slots, canvas_maker=maker)
+        _TEMPLATES[key] = Template(TemplatePdf(pdf), facts, canvas.font_states,
+                                   dict(canvas.page_marks))
+    return _TEMPLATES[key]
+
+
+# --- the personal pages ----------------------------------------------------------------------
+
+class PersonalCanvas(ReusingCanvas):
+    """Draws the cover and the personal pages with the template's font subsets and page
+    numbers, and keeps each page's drawing instead of writing a file."""
+
+    def __init__(self, *args, fonts: FontStates, first_personal_page: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        fonts.install(self._doc)
+        self.first_personal_page = first_personal_page
+        self.drawings: list[PageDrawing] = []
+        self.spliceable = True
+
+    def showPage(self):
+        super().showPage()
+        self._pageNumber = self.first_personal_page + len(self.drawings) - 1
+
+    def _setAnnotations(self, page):
+        super()._setAnnotations(page)
+        if page.Annots or page.ExtGState or self._colorsUsed or self._shadingUsed:
+            self.spliceable = False
+        key = self.page_parents.get(self._pageNumber, (None,))[0]
+        pictures = tuple(page.XObjects.dict) if page.XObjects else ()
+        self.drawings.append(PageDrawing(self._pageNumber, zlib.compress(
+            page.stream.encode("utf8")), pictures, bool(page.hasImages), key))
+
+    def save(self):
+        if len(self._code):
+            self.showPage()
+        if self._form_fields is not None:
+            self.spliceable = False
+
+
+@dataclass
+class _Personal:
+    canvas: PersonalCanvas
+    slots: Slots
+
+
+def _draw_personal(plan: m.DocumentPlan, theme: Theme, template: Template) -> _Personal | None:
+    """The cover and personal pages drawn for `template`, with the page counts they took;
+    None when they cannot go into it."""
+    story, cover_has_disclaimer = personal_story(plan, theme)
+    first = template.first_personal_page
+    doc = new_doc(plan, theme, template.facts.total)
+    doc.canvas_maker = partial(PersonalCanvas, fonts=template.fonts, first_personal_page=first)
+    doc.build(story)
+    canvas = doc.canv
+    if not (canvas.spliceable and template.fonts.unchanged_in(canvas._doc)
+            and all(name in template.pdf.pictures
+                    for d in canvas.drawings for name in d.pictures)):
+        return None
+    starts = [page for page, _ in canvas.page_marks.values()]
+    cover_pages = (starts[0] - first + 1) if starts else len(canvas.drawings)
+    if cover_pages != 1:
+        return None                 # the cover ran onto a second page
+    ends = starts[1:] + [canvas.drawings[-1].number + 1]
+    counts = tuple((key, end - start) for key, start, end in zip(canvas.page_marks, starts, ends))
+    return _Personal(canvas, Slots(counts, cover_has_disclaimer))
+
+
+def _splice(template: Template, personal: _Personal) -> bytes:
+    """The template with the personal pages and their structure elements put in."""
+    pdf, canvas = template.pdf, personal.canvas
+    document = canvas.document
+    elements = [e for e in walk(document) if e is not document and e.has_content()]
+    numbers = {id(e): pdf.size + i for i, e in enumerate(elements)}
+    numbers[id(document)] = pdf.document
+
+    def ref(element) -> Ref:
+        return Ref(numbers[id(element)])
+
+    def page(number: int) -> Ref:
+        return Ref(pdf.pages[number - 1])
+
+    added = [pdf_value(element_entries(e, ref(e.parent), ref, page)) for e in elements]
+    replaced = {}
+    for drawing in canvas.drawings:
+        key = drawing.struct_key
+        replaced[pdf.contents_of(drawing.number)] = stream_object(drawing.stream)
+        replaced[pdf.pages[drawing.number - 1]] = pdf.page_dict(
+            drawing, None if key is None else key + pdf.next_key)
+
+    kids = [ref(k) for k in document.kids if k.has_content()]
+    marks = list(canvas.page_marks.values())
+    on_cover = marks[0][1] if marks else len(kids)
+    at = template.page_marks[next(iter(canvas.page_marks))][1] if marks else 0
+    replaced[pdf.document] = with_document_kids(
+        pdf.body(pdf.document),
+        [*kids[:on_cover], *pdf.document_kids[:at], *kids[on_cover:], *pdf.document_kids[at:]])
+    entries = [(key + pdf.next_key, [ref(owner) for owner in owners])
+               for key, owners in sorted(canvas.page_parents.values(), key=lambda v: v[0])]
+    replaced[pdf.parent_tree] = with_parent_tree_entries(pdf.body(pdf.parent_tree), entries)
+    replaced[pdf.struct_root] = with_next_key(pdf.body(pdf.struct_root),
+                                              pdf.next_key + canvas._next_key)
+    return pdf.write(replaced, added)
