@@ -32,6 +32,7 @@ from .style import PAPERS, load_style
 from .validate import (AnyOf, Boolean, Choice, Const, Field, Id, Invalid, ListOf, Record, Text,
                        did_you_mean)
 
+STATE_SAVE_SECONDS = 1.0   # how often a run records what it has built, besides at its end
 STATE_FILE = ".booklet-batch.json"   # in the output folder: input hash of each built PDF
 
 _SETTINGS = {
@@ -345,21 +346,32 @@ def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
     tasks = [(job, str(out_dir), state.get(job.output), force) for job in jobs]
     summary = Summary()
 
+    saved = time.monotonic()
+
+    def save_state() -> None:
+        write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True).encode())
+
     def record(result: Result) -> None:
+        nonlocal saved
         summary.results.append(result)
         if result.status == "built":
             state[result.output] = result.input_hash
-            write_atomic(state_path, json.dumps(state, indent=1, sort_keys=True).encode())
+            if time.monotonic() - saved > STATE_SAVE_SECONDS:   # a killed run loses little
+                save_state()
+                saved = time.monotonic()
         if on_result:
             on_result(result)
 
-    if workers <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            record(build_job(*task))
-    else:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for result in pool.imap_unordered(_build_in_worker, tasks):
-                record(result)
+    try:
+        if workers <= 1 or len(tasks) <= 1:
+            for task in tasks:
+                record(build_job(*task))
+        else:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for result in pool.imap_unordered(_build_in_worker, tasks):
+                    record(result)
+    finally:
+        save_state()
     return summary
 
 

@@ -1,6 +1,8 @@
 """Read a content folder into a validated Library; also the source of its JSON Schemas."""
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -181,11 +183,16 @@ def json_schemas() -> dict[str, dict]:
 
 def shown(path: Path) -> str:
     """A path as the user would recognise it: relative to the working folder when inside it."""
-    path = Path(path).absolute()
+    return _shown(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _shown(path: str, cwd: str) -> str:
+    absolute = Path(cwd, path)
     try:
-        return str(path.relative_to(Path.cwd()))
+        return str(absolute.relative_to(cwd))
     except ValueError:
-        return str(path)
+        return str(absolute)
 
 
 def read_yaml(path: Path) -> Any:
@@ -200,7 +207,7 @@ def read_yaml(path: Path) -> Any:
     except OSError as error:
         raise InputError([f"{shown(path)}: cannot be read ({error.strerror})."]) from None
     try:
-        return yaml.safe_load(text)
+        return _safe_load(text)
     except yaml.reader.ReaderError as error:
         line = text[:error.position].count("\n") + 1
         raise InputError([f"{shown(path)}: line {line}: the character U+{error.character:04X}"
@@ -212,6 +219,21 @@ def read_yaml(path: Path) -> Any:
         problem = getattr(error, "problem", None) or "not valid YAML"
         raise InputError([f"{shown(path)}: {where}YAML syntax error: {problem}."
                           " Fix: check indentation and quote text that contains ': '."]) from None
+
+
+def _safe_load(text: str) -> Any:
+    """yaml.safe_load, through libyaml's parser when pyyaml has it (ten times faster on a
+    batch manifest). A file it rejects is read again by yaml.safe_load itself, so every syntax
+    error is reported the same way whichever parser found it first."""
+    if _FAST_SAFE_LOADER is not None:
+        try:
+            return yaml.load(text, Loader=_FAST_SAFE_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.safe_load(text)
+
+
+_FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
 def _load(path: Path, spec, problems: list[str]):
