@@ -15,13 +15,17 @@ from PIL import ImageChops
 from booklet import model as m
 from booklet.assemble import add_plan_sections, choose_sections, plan_document
 from booklet.build import build_pdf
+from booklet.content import load_library
+from booklet.patient import load_patient
 from booklet.render import personal
 from booklet.render.document import render_pdf
 from booklet.render.theme import Theme
+from booklet.resources import bundled
 
 from pdfread import page_texts
 from structure import outline, untagged_operators
 
+REPO = Path(__file__).resolve().parent.parent
 SECTIONS = ("what-is-a-pnet", "when-to-call")
 
 
@@ -130,6 +134,15 @@ def test_templates_hold_no_patient_text(copies, tmp_path):
         text = "\n".join(page_texts(write(tmp_path, f"template{n}.pdf", template.pdf.data)))
         assert "Example" not in text and "Medicine 0" not in text
         assert b"Example" not in template.pdf.data + streams
+
+
+@pytest.mark.parametrize("file, lang", [("patient.yaml", "en"), ("paciente.yaml", "es")])
+def test_the_example_patients_come_from_a_template(file, lang, default_style):
+    library = load_library(bundled("content"), lang)
+    person = load_patient(REPO / "examples" / file)
+    plan = plan_document(library, default_style, add_plan_sections(
+        library, choose_sections(library, None, ()), person), patient=person)
+    assert personal.render_personal(plan, Theme.for_plan(plan)) is not None
 
 
 def test_a_name_outside_the_templates_letters_is_laid_out_whole(library, default_style):

@@ -34,9 +34,12 @@ from .splice import (PageDrawing, Ref, TemplatePdf, pdf_value, stream_object,
                      with_document_kids, with_next_key, with_parent_tree_entries)
 from .theme import Theme
 
-# Letters the template's font subsets hold from the start, so that names need no new glyphs.
-NAME_LETTERS = (string.printable.strip() + " ’‘“”–—"
-                + "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)))
+# Characters the template's font subsets hold from the start, so that what people write on
+# their personal pages (names, "100.4 °F", "½ tablet") needs no new glyphs: printable ASCII,
+# the printable Latin-1 characters and common typographic punctuation.
+NAME_LETTERS = (string.printable.strip() + " "
+                + "".join(chr(c) for c in range(0xA1, 0x100) if c != 0xAD)
+                + "’‘“”–—•…€")
 
 
 def can_splice(plan: m.DocumentPlan) -> bool:
