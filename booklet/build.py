@@ -11,9 +11,9 @@ from . import model as m
 from .assemble import iter_texts
 from .errors import BookletError, OutputError
 from .render.document import render_pdf
+from .render.fonts import LAYOUT_CHARACTERS, check_glyphs, fonts_for
 from .render.personal import render_personal
 from .render.theme import Theme
-from .render.fonts import LAYOUT_CHARACTERS, check_glyphs, fonts_for
 
 
 def build_pdf(plan: m.DocumentPlan) -> tuple[bytes, int]:

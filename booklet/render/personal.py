@@ -173,9 +173,17 @@ class PersonalCanvas(ReusingCanvas):
     def __init__(self, *args, fonts: FontStates, first_personal_page: int, **kwargs):
         super().__init__(*args, **kwargs)
         fonts.install(self._doc)
+        self.fonts = fonts
         self.first_personal_page = first_personal_page
         self.drawings: list[PageDrawing] = []
         self.spliceable = True
+
+    def fits(self, template: Template) -> bool:
+        """True when these pages need nothing the template lacks: no new character or font,
+        no picture it has not got, no link, form field or graphics state."""
+        return (self.spliceable and self.fonts.unchanged_in(self._doc)
+                and all(name in template.pdf.pictures
+                        for drawing in self.drawings for name in drawing.pictures))
 
     def showPage(self):
         super().showPage()
@@ -212,9 +220,7 @@ def _draw_personal(plan: m.DocumentPlan, theme: Theme, template: Template) -> _P
     doc.canvas_maker = partial(PersonalCanvas, fonts=template.fonts, first_personal_page=first)
     doc.build(story)
     canvas = doc.canv
-    if not (canvas.spliceable and template.fonts.unchanged_in(canvas._doc)
-            and all(name in template.pdf.pictures
-                    for d in canvas.drawings for name in d.pictures)):
+    if not canvas.fits(template):
         return None
     starts = [page for page, _ in canvas.page_marks.values()]
     cover_pages = (starts[0] - first + 1) if starts else len(canvas.drawings)
