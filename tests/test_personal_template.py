@@ -145,6 +145,19 @@ def test_the_example_patients_come_from_a_template(file, lang, default_style):
     assert personal.render_personal(plan, Theme.for_plan(plan)) is not None
 
 
+def test_a_copy_without_a_name_comes_from_a_template_unless_its_name_lines_are_fields(
+        library, default_style, tmp_path):
+    person = m.Patient(medicines=(m.Medicine("Octreotide", "Hormone symptoms"),))
+    printed = plan_for(library, default_style, person)
+    spliced = personal.render_personal(printed, Theme.for_plan(printed))
+    assert spliced is not None
+    whole = render_pdf(printed)[0]
+    assert page_texts(write(tmp_path, "a.pdf", spliced[0])) == page_texts(
+        write(tmp_path, "b.pdf", whole))
+    fillable = plan_for(library, default_style, person, fillable=True)
+    assert personal.render_personal(fillable, Theme.for_plan(fillable)) is None
+
+
 def test_a_name_outside_the_templates_letters_is_laid_out_whole(library, default_style):
     person = patient("Łucja Żak")            # letters beyond the template's font subsets
     plan = plan_for(library, default_style, person)

@@ -7,7 +7,7 @@ two steps:
 1. Once per process and layout (the same sections, style, paper, language, personal parts and
    page counts), a template is laid out and written: the whole booklet, with blank pages where
    the cover and the personal pages go, and no patient text anywhere. Its font subsets start
-   with the letters people's names are written in.
+   with the characters people's names, medicines and notes are written in.
 2. For each copy, only the cover and the personal pages are laid out and drawn, with the
    template's font subsets and page numbers, and spliced into the template
    (`render/splice.py`).
@@ -43,8 +43,8 @@ NAME_LETTERS = (string.printable.strip() + " "
 
 
 def can_splice(plan: m.DocumentPlan) -> bool:
-    """Booklets with a patient's name on the cover are made from a template."""
-    return plan.format == "booklet" and plan.patient is not None and bool(plan.patient.name)
+    """Booklets for a patient are made from a template (handouts have no personal pages)."""
+    return plan.format == "booklet" and plan.patient is not None
 
 
 def render_personal(plan: m.DocumentPlan, theme: Theme) -> tuple[bytes, PageFacts] | None:
