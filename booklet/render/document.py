@@ -15,7 +15,7 @@ from .blocks import data_table, list_items, para, render_block, table_style
 from .brand import logo_figure, qr_figure
 from .flowables import (Anchor, CheckItem, Element, PageMark, Paragraph, WriteInLines,
                         tagged)
-from .pages import Footer, LayoutDoc
+from .pages import Footer, LayoutDoc, UnwrittenCanvas
 from .theme import Theme, markup
 
 MAX_PASSES = 5
@@ -58,7 +58,9 @@ def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, canva
     key = (_layout_key(plan), slots)
     facts = _SETTLED.get(key, PageFacts())
     for _ in range(MAX_PASSES):
-        pdf, starts, total, canvas = _layout_once(plan, theme, facts, slots, canvas_maker)
+        # With no guess, this pass cannot be the last one: it only measures.
+        maker = UnwrittenCanvas if facts == PageFacts() else canvas_maker
+        pdf, starts, total, canvas = _layout_once(plan, theme, facts, slots, maker)
         without_padding = total - facts.extra_notes_pages
         padding = without_padding % 2 if plan.format == "booklet" else 0
         settled = PageFacts(starts, total, padding)

@@ -82,6 +82,15 @@ def as_artifact(draw_page):
     return draw
 
 
+class UnwrittenCanvas(ReusingCanvas):
+    """A canvas that lays out and draws but writes no PDF: for a layout pass that only
+    measures where the pages fall."""
+
+    def save(self):
+        if len(self._code):
+            self.showPage()
+
+
 class LayoutDoc(BaseDocTemplate):
     """A doc template that records on which page each Anchor landed.
 

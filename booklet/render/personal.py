@@ -29,6 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from .. import model as m
 from ..tagging.pdfobjects import element_entries, walk
 from .document import PageFacts, Slots, new_doc, personal_story, patient_parts, settle
+from .pages import UnwrittenCanvas
 from .reuse import ReusingCanvas
 from .splice import (PageDrawing, Ref, TemplatePdf, pdf_value, stream_object,
                      with_document_kids, with_next_key, with_parent_tree_entries)
@@ -166,7 +167,7 @@ def _template(plan: m.DocumentPlan, theme: Theme, slots: Slots) -> Template:
 
 # --- the personal pages ----------------------------------------------------------------------
 
-class PersonalCanvas(ReusingCanvas):
+class PersonalCanvas(UnwrittenCanvas):
     """Draws the cover and the personal pages with the template's font subsets and page
     numbers, and keeps each page's drawing instead of writing a file."""
 
@@ -199,8 +200,7 @@ class PersonalCanvas(ReusingCanvas):
             page.stream.encode("utf8")), pictures, bool(page.hasImages), key))
 
     def save(self):
-        if len(self._code):
-            self.showPage()
+        super().save()
         if self._form_fields is not None:
             self.spliceable = False
 
