@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pdfplumber
 import pypdf
+import pypdfium2
 import pytest
+import zxingcpp
 
 from booklet.errors import InputError
 from booklet.resources import bundled_styles, style_path
@@ -120,6 +122,16 @@ def test_qr_code_is_drawn_beside_the_written_out_address(clinic_pdfs):
         assert "example.org/juniper-bay/pnet" in "".join(c["text"] for c in address)
     with pdfplumber.open(clinic_pdfs["default"]) as pdf:
         assert len(pdf.pages[-1].rects) < 20
+
+
+@pytest.mark.parametrize("name", ["juniper-bay-cancer-clinic", "tallpine-oncology"])
+def test_qr_code_opens_the_styles_address_when_scanned(clinic_pdfs, name):
+    document = pypdfium2.PdfDocument(clinic_pdfs[name])
+    back_page = document[len(document) - 1].render(scale=2).to_pil()
+    document.close()
+    found = [code.text for code in zxingcpp.read_barcodes(back_page)
+             if code.format == zxingcpp.BarcodeFormat.QRCode]
+    assert found == [load_style(style_path(name)).qr]
 
 
 def test_every_bundled_style_builds_a_large_print_booklet(tmp_path, fixture_library):
