@@ -119,7 +119,7 @@ def iter_texts(plan: m.DocumentPlan) -> Iterator[tuple[str, str]]:
 
 def patient_texts(patient: m.Patient) -> Iterator[tuple[str, str]]:
     """The patient's strings the layout prints, each with its file and field."""
-    where = f"{shown(patient.path)}: " if patient.path else ""
+    where = f"{patient.source}: " if patient.source else ""
     if patient.name:
         yield f"{where}name" if where else "--name", patient.name
     for i, p in enumerate(patient.care_team):

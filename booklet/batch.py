@@ -309,7 +309,8 @@ def build_job(job: Job, out_dir: str, known: str | None, force: bool) -> Result:
         if job.patient_file:
             patient = load_patient(Path(job.patient_file))
         elif job.patient_fields:
-            patient = patient_from_data(json.loads(job.patient_fields), f"{job.where}.patient")
+            # the failure line names the job already: the fields are "patient" within it
+            patient = patient_from_data(json.loads(job.patient_fields), "patient")
         else:
             patient = None
         library = _library(job.content_dir, job.language(patient and patient.language))

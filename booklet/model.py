@@ -242,7 +242,7 @@ class Patient:
     medicines: tuple[Medicine, ...] = ()
     plan: tuple[str, ...] = ()  # treatment plan keywords, lower case
     notes: tuple[str, ...] = ()  # paragraphs from the clinician
-    path: Path | None = None  # the patient file, for error messages
+    source: str | None = None  # where the fields were read from (a file, a job), for messages
     plan_origins: tuple[str, ...] = ()  # where each plan keyword came from, like 'plan[0]'
 
 

@@ -102,10 +102,10 @@ def paragraphs(text: str) -> tuple[str, ...]:
 def load_patient(path: Path) -> m.Patient:
     """Read and check a patient file; any problem is one InputError line naming the field."""
     path = Path(path)
-    return patient_from_data(read_yaml(path), shown(path), path)
+    return patient_from_data(read_yaml(path), shown(path))
 
 
-def patient_from_data(data, where: str, path: Path | None = None) -> m.Patient:
+def patient_from_data(data, where: str) -> m.Patient:
     """Check patient fields read from `where` (a file, or a manifest's inline fields)."""
     try:
         raw = PATIENT.check(data, "")
@@ -118,7 +118,7 @@ def patient_from_data(data, where: str, path: Path | None = None) -> m.Patient:
         language=language_code(raw["lang"]) if "lang" in raw else None,
         care_team=tuple(raw.get("care_team", ())), visits=tuple(raw.get("visits", ())),
         medicines=tuple(raw.get("medicines", ())), plan=plan,
-        notes=paragraphs(raw["notes"]) if "notes" in raw else (), path=path,
+        notes=paragraphs(raw["notes"]) if "notes" in raw else (), source=where,
         plan_origins=tuple(f"{where}: plan[{raw['plan'].index(k)}]" for k in plan))
 
 

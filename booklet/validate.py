@@ -373,13 +373,16 @@ class AnyOf(Spec):
     hint: str = ""
 
     def check(self, value, path):
-        last = None
+        errors = []
         for option in self.options:
             try:
                 return option.check(value, path)
             except Invalid as error:
-                last = error
-        raise Invalid(path, self.hint or (last.message if last else "is not valid."))
+                errors.append(error)
+        if self.hint or not errors:
+            raise Invalid(path, self.hint or "is not valid.")
+        # the option that got furthest into the value names the field at fault
+        raise max(reversed(errors), key=lambda error: len(error.path))
 
     def schema(self):
         return self._with_description({"anyOf": [o.schema() for o in self.options]})

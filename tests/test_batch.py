@@ -74,6 +74,9 @@ jobs:
      " patient."),
     ("{output: x.pdf, fillable: yes please}",
      "jobs.yaml: jobs[0].fillable: expected true or false, got text. Fix: write true or false."),
+    ("{output: x.pdf, patient: {name: Ann, visits: [{date: soon}]}}",
+     "jobs.yaml: jobs[0].patient.visits[0].date: expected a date like 2026-11-23, got text."
+     " Fix: write the date as YYYY-MM-DD."),
 ])
 def test_bad_manifest_is_refused_with_one_line_and_nothing_built(tmp_path, job, message):
     write(tmp_path / "jobs.yaml", f"jobs:\n  - {job}\n")
@@ -194,7 +197,8 @@ def test_a_failing_job_is_reported_while_the_others_are_built(tmp_path):
     result = run("jobs.yaml", "--out-dir", "out", "--report", "report.json", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.startswith("3 built, 0 up to date, 1 failed")
-    assert "failed: jobs.yaml: jobs[3] -> people/bad.pdf: " in result.stderr
+    assert "failed: jobs.yaml: jobs[3] -> people/bad.pdf: patient: name: the character" \
+        in result.stderr, "the job is named once, then the field inside it"
     assert "U+1230" in result.stderr and "Traceback" not in result.stderr
     report = json.loads((tmp_path / "report.json").read_text())
     failed = [j for j in report["jobs"] if j["status"] == "failed"]
