@@ -71,18 +71,20 @@ def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, canva
     raise RuntimeError("page layout did not settle; please report this with the content used")
 
 
-class _Memo(dict):
-    """A small, bounded memo of settled page facts by layout key (per process)."""
+class Memo(dict):
+    """A per-process memo that forgets its oldest entry when it holds `limit` of them."""
 
-    LIMIT = 256
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
 
     def remember(self, key, value) -> None:
-        if len(self) >= self.LIMIT:
+        if key not in self and len(self) >= self.limit:
             self.pop(next(iter(self)))
         self[key] = value
 
 
-_SETTLED = _Memo()
+_SETTLED = Memo(256)   # settled page facts by layout key
 
 
 def _layout_key(plan: m.DocumentPlan):

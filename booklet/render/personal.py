@@ -28,7 +28,8 @@ from reportlab.pdfbase import pdfmetrics
 
 from .. import model as m
 from ..tagging.pdfobjects import element_entries, walk
-from .document import PageFacts, Slots, new_doc, personal_story, patient_parts, settle
+from .document import (Memo, PageFacts, Slots, new_doc, patient_parts, personal_story,
+                       settle)
 from .pages import UnwrittenCanvas
 from .reuse import ReusingCanvas
 from .splice import (PageDrawing, Ref, TemplatePdf, pdf_value, stream_object,
@@ -61,7 +62,7 @@ def render_personal(plan: m.DocumentPlan, theme: Theme) -> tuple[bytes, PageFact
         if personal is None:
             return None
         if personal.slots == slots:
-            _GUESSES[shape] = slots
+            _GUESSES.remember(shape, slots)
             return _splice(template, personal), template.facts
         slots = personal.slots
     return None
@@ -103,7 +104,8 @@ def _state_copy(state):
 
 
 class TemplateCanvas(ReusingCanvas):
-    """The template's canvas: font subsets seeded with name letters, and kept on saving."""
+    """The template's canvas: its font subsets start with NAME_LETTERS, and their state is
+    kept on saving for the copies to draw with."""
 
     def __init__(self, *args, seed_fonts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,6 +124,9 @@ class TemplateCanvas(ReusingCanvas):
 
 @dataclass
 class Template:
+    """A laid-out template: its PDF, page facts, font subsets, and where each blank part
+    starts (page number, and how many structure elements come before it)."""
+
     pdf: TemplatePdf
     facts: PageFacts
     fonts: FontStates
@@ -134,17 +139,8 @@ class Template:
         return min(starts, default=2)
 
 
-class _Bounded(dict):
-    LIMIT = 32
-
-    def __setitem__(self, key, value):
-        if key not in self and len(self) >= self.LIMIT:
-            self.pop(next(iter(self)))
-        super().__setitem__(key, value)
-
-
-_TEMPLATES = _Bounded()
-_GUESSES = _Bounded()
+_TEMPLATES = Memo(32)   # by layout: each a few hundred kB
+_GUESSES = Memo(256)    # the slots the last copy of a layout took
 
 
 def _template_key(plan: m.DocumentPlan):
@@ -160,8 +156,8 @@ def _template(plan: m.DocumentPlan, theme: Theme, slots: Slots) -> Template:
     if key not in _TEMPLATES:
         maker = partial(TemplateCanvas, seed_fonts=(theme.fonts.regular, theme.fonts.bold))
         pdf, facts, canvas = settle(plan, theme, slots, canvas_maker=maker)
-        _TEMPLATES[key] = Template(TemplatePdf(pdf), facts, canvas.font_states,
-                                   dict(canvas.page_marks))
+        _TEMPLATES.remember(key, Template(TemplatePdf(pdf), facts, canvas.font_states,
+                                          dict(canvas.page_marks)))
     return _TEMPLATES[key]
 
 
