@@ -54,10 +54,11 @@ def render_personal(plan: m.DocumentPlan, theme: Theme) -> tuple[bytes, PageFact
     if not can_splice(plan):
         return None
     parts = patient_parts(plan.patient)
-    shape = (_template_key(plan), tuple(parts))
+    layout = _template_key(plan)
+    shape = (layout, tuple(parts))
     slots = _GUESSES.get(shape) or Slots(tuple((key, 1) for key in parts), True)
     for _ in range(3):
-        template = _template(plan, theme, slots)
+        template = _template(plan, theme, layout, slots)
         personal = _draw_personal(plan, theme, template)
         if personal is None:
             return None
@@ -151,8 +152,9 @@ def _template_key(plan: m.DocumentPlan):
             info.subject, info.language, info.disclaimer)
 
 
-def _template(plan: m.DocumentPlan, theme: Theme, slots: Slots) -> Template:
-    key = (_template_key(plan), slots)
+def _template(plan: m.DocumentPlan, theme: Theme, layout, slots: Slots) -> Template:
+    """The template of `layout` (the plan's `_template_key`) with these slots, made once."""
+    key = (layout, slots)
     if key not in _TEMPLATES:
         maker = partial(TemplateCanvas, seed_fonts=(theme.fonts.regular, theme.fonts.bold))
         pdf, facts, canvas = settle(plan, theme, slots, canvas_maker=maker)
