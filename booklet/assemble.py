@@ -76,6 +76,10 @@ def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Secti
     group_ids = dict.fromkeys(gid for s in sections for gid in s.questions)
     term_ids = library.terms if full_glossary else dict.fromkeys(
         tid for s in sections for tid in s.glossary)
+    sheets = ()
+    if format == "handout" and all(s.handout is not None for s in sections):
+        sheets = tuple(_sheet(library, s) for s in sections)
+        group_ids = {}
     language = language_code(library.info.language)
     terms = sorted((library.terms[t] for t in term_ids),
                    key=lambda term: sort_key(term.term, language))
@@ -84,7 +88,15 @@ def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Secti
         paper=paper or style.paper,
         reviewed=min(s.reviewed for s in sections), sections=tuple(sections),
         question_groups=tuple(library.groups[g] for g in group_ids),
-        terms=tuple(terms) if format == "booklet" else (), patient=patient, fillable=fillable)
+        terms=tuple(terms) if format == "booklet" else (), patient=patient, fillable=fillable,
+        sheets=sheets)
+
+
+def _sheet(library: m.Library, section: m.Section) -> m.Sheet:
+    """A section's short form with its question and term ids looked up."""
+    questions = {q.id: q for g in library.groups.values() for q in g.questions}
+    return m.Sheet(section, tuple(questions[q] for q in section.handout.questions),
+                   tuple(library.terms[t] for t in section.handout.glossary))
 
 
 def iter_texts(plan: m.DocumentPlan) -> Iterator[tuple[str, str]]:
@@ -107,14 +119,30 @@ def iter_texts(plan: m.DocumentPlan) -> Iterator[tuple[str, str]]:
         for i, block in enumerate(s.body):
             for text in block_texts(block):
                 yield f"{where}: body[{i}].{block.kind}", text
+        if s.handout is not None:
+            yield from handout_texts(s)
     for g in plan.question_groups:
         yield f"{shown(g.path)}: {g.id}.title", g.title
         for q in g.questions:
             yield f"{shown(g.path)}: {q.id}", q.text
+    for sheet in plan.sheets:
+        for q in sheet.questions:
+            yield f"{shown(sheet.section.path)}: handout question {q.id}", q.text
+        for t in sheet.terms:
+            yield f"{shown(t.path)}: {t.id}", f"{t.term} {t.definition}"
     for t in plan.terms:
-        yield f"{shown(t.path)}: {t.id}", f"{t.term} {t.pronunciation} {t.definition}"
+        yield f"{shown(t.path)}: {t.id}", f"{t.term} {t.pronunciation or ''} {t.definition}"
     if plan.patient is not None:
         yield from patient_texts(plan.patient)
+
+
+def handout_texts(section: m.Section) -> Iterator[tuple[str, str]]:
+    """The strings a section's short form prints, each with its file and field."""
+    where, form = shown(section.path), section.handout
+    yield f"{where}: handout.message", form.message
+    for name in ("key_points", "what_to_do", "call_right_away", "call_911"):
+        for i, text in enumerate(getattr(form, name)):
+            yield f"{where}: handout.{name}[{i}]", text
 
 
 def patient_texts(patient: m.Patient) -> Iterator[tuple[str, str]]:
@@ -142,7 +170,7 @@ def block_texts(block: m.Block) -> list[str]:
     """The strings one body block prints."""
     if isinstance(block, (m.Paragraph, m.Heading)):
         return [block.text]
-    if isinstance(block, (m.Bullets, m.Steps, m.KeyPoints, m.CallCareTeam)):
+    if isinstance(block, (m.Bullets, m.Steps, m.KeyPoints, m.CallCareTeam, m.Call911)):
         return list(block.items)
     if isinstance(block, m.Table):
         return [*block.columns, *(c for row in block.rows for c in row),

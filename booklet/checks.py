@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from . import model as m
 from .assemble import section_text
 from .content import shown
+from .errors import BookletError
 from .language import language_code
 from .readability import grade, inflesz, inflesz_band
 
@@ -79,6 +80,43 @@ def check_library(library: m.Library, today: dt.date) -> list[Finding]:
         findings.append(Finding("problem" if missed else "info",
                                 f"median {name} {median:.1f} (target {target:.0f} or"
                                 f" {'lower' if english else 'higher'})"))
+    return findings
+
+
+HANDOUT_PAGES = {18: 2, 20: 2, 24: 4}   # body size -> the most pages of a one-sheet handout
+PAPERS = ("letter", "a4")
+
+
+def handout_page_limit(style: m.Style) -> int:
+    """Pages a one-section handout may take: a sheet, front and back; two sheets at 24 pt."""
+    return HANDOUT_PAGES.get(style.base_size, 2)
+
+
+def check_handouts(library: m.Library, styles: list[m.Style]) -> list[Finding]:
+    """Each short form laid out in every style on every paper: one that takes more pages
+    than its sheet is a problem naming the section, the style and the paper."""
+    from .assemble import plan_document
+    from .build import build_pdf
+
+    findings = []
+    for section in library.sections.values():
+        if section.handout is None:
+            continue
+        for style in styles:
+            for paper in PAPERS:
+                try:
+                    _, pages = build_pdf(plan_document(library, style, [section], "handout",
+                                                       paper))
+                except BookletError as error:
+                    findings += [Finding("problem", line) for line in
+                                 getattr(error, "problems", [error.message])]
+                    continue
+                most = handout_page_limit(style)
+                if pages > most:
+                    findings.append(Finding("problem", f"{shown(section.path)}: handout: takes"
+                                            f" {pages} pages in the style '{style.id}' on {paper}"
+                                            f" paper; a handout sheet holds {most}. Fix: shorten"
+                                            " its short form."))
     return findings
 
 

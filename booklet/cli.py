@@ -14,7 +14,7 @@ from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
 from .batch import default_workers, jobs_from_csv, load_manifest, parse_shard, run_jobs
 from .batch import shard as shard_jobs
 from .build import build_pdf, write_atomic
-from .checks import check_library, check_twins
+from .checks import check_handouts, check_library, check_twins
 from .content import content_languages, json_schemas, load_library
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
 from .language import language_code
@@ -179,12 +179,15 @@ def check(content_dir, lang, style_files, standard_print) -> None:
             libraries.append(_library(content_dir, code))
         except InputError as error:
             problems += error.problems
+    styles = []
     for path in style_files or bundled_styles().values():
         try:
-            load_style(path, standard_print)
+            styles.append(load_style(path, standard_print))
         except InputError as error:
             problems += error.problems
     findings = [f for library in libraries for f in check_library(library, dt.date.today())]
+    if not problems:
+        findings += [f for library in libraries for f in check_handouts(library, styles)]
     if len(libraries) > 1 and not problems:
         findings += check_twins(libraries)
     for finding in findings:

@@ -50,6 +50,7 @@ BLOCK = OneOfKeys(
         "steps": _items,
         "key_points": _items,
         "call_care_team": _items,
+        "call_911": _items,
         "table": Record(fields={
             "columns": Field(_Row(Text(one_line=True), description="the two column headings")),
             "rows": Field(ListOf(_Row(Text()), min_items=1,
@@ -74,7 +75,7 @@ BLOCK = OneOfKeys(
 def _make_block(kind: str, value: Any) -> m.Block:
     simple = {"paragraph": m.Paragraph, "heading": m.Heading}
     lists = {"bullets": m.Bullets, "steps": m.Steps, "key_points": m.KeyPoints,
-             "call_care_team": m.CallCareTeam}
+             "call_care_team": m.CallCareTeam, "call_911": m.Call911}
     if kind in simple:
         return simple[kind](value)
     if kind in lists:
@@ -82,13 +83,43 @@ def _make_block(kind: str, value: Any) -> m.Block:
     return value
 
 
-SOURCE = Record(fields={
+_SOURCE_FIELDS = {
     "title": Field(Text(one_line=True)),
     "publisher": Field(Text(one_line=True)),
     "url": Field(Url(), required=False),
     "accessed": Field(Date(description="the date the source was read, YYYY-MM-DD")),
     "note": Field(Text(one_line=True), required=False),
-}, build=lambda **f: m.Source(**f), description="where the facts come from")
+}
+
+SOURCE = Record(fields=_SOURCE_FIELDS, build=lambda **f: m.Source(**f),
+                description="where the facts come from")
+
+SOURCES = Record(description="every work the sections cite, once, each with an id", fields={
+    "sources": Field(ListOf(Record(fields={"id": Field(Id("the source id")), **_SOURCE_FIELDS},
+                                   build=lambda **f: m.Source(**f)), min_items=1)),
+})
+
+
+def _short_items(least: int, most: int, what: str) -> ListOf:
+    return ListOf(Text(description="one short item"), min_items=least, max_items=most,
+                  description=what)
+
+
+HANDOUT = Record(description="the section's short form, for a one-sheet handout", fields={
+    "message": Field(Text(description="the main message, in one sentence", one_line=True,
+                          max_length=200)),
+    "key_points": Field(_short_items(3, 5, "3 to 5 key points")),
+    "what_to_do": Field(_short_items(1, 5, "what the reader can do now")),
+    "call_right_away": Field(_short_items(1, 6, "the signs that need a call to the care"
+                                                " team right away")),
+    "call_911": Field(_short_items(1, 4, "emergencies, as general advice: call 911"),
+                      required=False),
+    "questions": Field(ListOf(Id("a question id"), min_items=3, max_items=3, unique=True,
+                              description="3 question ids from the question files")),
+    "glossary": Field(ListOf(Id("a glossary term id"), max_items=4, unique=True,
+                             description="up to 4 glossary term ids"), required=False),
+}, build=lambda **f: m.Handout(**{k: tuple(v) if isinstance(v, list) else v
+                                  for k, v in f.items()}))
 
 SECTION = Record(description="one topic of the booklet", fields={
     "id": Field(Id("the section id; the same as the file name")),
@@ -97,19 +128,23 @@ SECTION = Record(description="one topic of the booklet", fields={
                           one_line=True, max_length=160)),
     "topics": Field(ListOf(Id("a topic keyword"), description="topic keywords", unique=True)),
     "reviewed": Field(Date(description="the date the facts were last reviewed, YYYY-MM-DD")),
-    "sources": Field(ListOf(SOURCE, description="the sources of the facts")),
+    "sources": Field(ListOf(AnyOf((Id("a source id from sources.yaml"), SOURCE)),
+                            min_items=1, description="the sources of the facts: ids from"
+                                                     " sources.yaml (or a source written out)")),
     "glossary": Field(ListOf(Id("a glossary term id"), unique=True,
                              description="ids of glossary terms the text uses")),
     "questions": Field(ListOf(Id("a question group id"), unique=True,
                               description="ids of question groups this section brings")),
     "body": Field(ListOf(BLOCK, min_items=1, description="the blocks of the section")),
+    "handout": Field(HANDOUT, required=False),
 })
 
 TERM = Record(description="one glossary term", fields={
     "id": Field(Id("the term id")),
     "term": Field(Text(description="the word as printed", one_line=True, max_length=60)),
-    "pronunciation": Field(Text(description="how to say it, like em-buh-li-ZAY-shun",
-                                one_line=True, max_length=80)),
+    "pronunciation": Field(Text(description="how to say it, like em-buh-li-ZAY-shun; only for"
+                                            " words a reader may not know how to say",
+                                one_line=True, max_length=80), required=False),
     "definition": Field(Text(description="a plain one- or two-sentence definition")),
     "see_also": Field(ListOf(Id("a glossary term id"), unique=True), required=False),
     "forms": Field(ListOf(Text(one_line=True), unique=True,
@@ -169,7 +204,7 @@ def _book_info(plan_keywords=None, **fields) -> m.BookInfo:
     return m.BookInfo(**fields, plan_keywords=keywords)
 
 SCHEMAS = {"section": SECTION, "glossary": GLOSSARY, "questions": QUESTIONS,
-           "presets": PRESETS, "booklet": BOOK}
+           "presets": PRESETS, "booklet": BOOK, "sources": SOURCES}
 
 
 def json_schemas() -> dict[str, dict]:
@@ -291,6 +326,15 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
                         f" {info.language}, not {LANGUAGES[language]}. Fix: choose"
                         f" --lang {language_code(info.language, '')} or another content folder.")
 
+    sources: dict[str, m.Source] = {}
+    sources_path = root / "sources.yaml"
+    raw = _load(sources_path, SOURCES, problems) if sources_path.exists() else None
+    for i, src in enumerate(raw["sources"] if raw else []):
+        if src.id in sources:
+            problems.append(f"{shown(sources_path)}: sources[{i}].id: '{src.id}' is used twice."
+                            " Fix: keep one of them.")
+        sources[src.id] = src
+
     sections: dict[str, m.Section] = {}
     section_files = _yaml_files(root / "sections")
     if not section_files:
@@ -305,11 +349,13 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
                             f" Fix: use id '{path.stem}' or rename the file.")
             continue
         body = tuple(_resolve_image(b, root, path, i, problems) for i, b in enumerate(raw["body"]))
+        cited = tuple(_resolve_source(src, sources, sources_path, path, i, problems)
+                      for i, src in enumerate(raw["sources"]))
         sections[raw["id"]] = m.Section(
             id=raw["id"], title=raw["title"], summary=raw["summary"], topics=tuple(raw["topics"]),
-            reviewed=raw["reviewed"], sources=tuple(raw["sources"]),
+            reviewed=raw["reviewed"], sources=tuple(s for s in cited if s is not None),
             glossary=tuple(raw["glossary"]), questions=tuple(raw["questions"]), body=body,
-            path=path)
+            path=path, handout=raw.get("handout"))
 
     terms: dict[str, m.Term] = {}
     for path in _yaml_files(root / "glossary"):
@@ -319,7 +365,7 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
                 problems.append(f"{shown(path)}: terms[{i}].id: '{t['id']}' is already defined in"
                                 f" {shown(terms[t['id']].path)}. Fix: keep one of them.")
                 continue
-            terms[t["id"]] = m.Term(t["id"], t["term"], t["pronunciation"], t["definition"],
+            terms[t["id"]] = m.Term(t["id"], t["term"], t.get("pronunciation"), t["definition"],
                                     tuple(t.get("see_also", ())), tuple(t.get("forms", ())), path)
 
     groups: dict[str, m.QuestionGroup] = {}
@@ -355,7 +401,7 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
                                 f"{did_you_mean(sid, sections)}.")
         presets[p["id"]] = m.Preset(p["id"], p["title"], p["description"], chosen)
 
-    _cross_check(sections, terms, groups, problems)
+    _cross_check(sections, terms, groups, question_ids, problems)
     if info is not None:
         _check_order(info, sections, presets, root / "booklet.yaml", problems)
         sections = {sid: sections[sid] for sid in info.order if sid in sections}
@@ -365,7 +411,21 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
     if problems:
         raise InputError(problems)
     return m.Library(root=root, info=info, sections=sections, terms=terms,
-                     groups=groups, presets=presets)
+                     groups=groups, presets=presets, sources=sources)
+
+
+def _resolve_source(src, sources: dict[str, m.Source], sources_path: Path, path: Path,
+                    index: int, problems: list[str]) -> m.Source | None:
+    """A section's source: an id looked up in sources.yaml, or a source written out."""
+    if isinstance(src, m.Source):
+        return src
+    if src not in sources:
+        fix = (f"use an id from {shown(sources_path)}" if sources else
+               f"add {shown(sources_path)} with this source, or write the source out")
+        problems.append(f"{shown(path)}: sources[{index}]: unknown source '{src}'"
+                        f"{did_you_mean(src, sources)}. Fix: {fix}.")
+        return None
+    return sources[src]
 
 
 def _resolve_image(block, root: Path, path: Path, index: int, problems: list[str]):
@@ -406,9 +466,19 @@ def _check_order(info, sections, presets, path: Path, problems: list[str]) -> No
                         f"{did_you_mean(info.default_preset, presets)}.")
 
 
-def _cross_check(sections, terms, groups, problems: list[str]) -> None:
+def _cross_check(sections, terms, groups, question_ids, problems: list[str]) -> None:
     """Every id a file refers to must exist."""
     for s in sections.values():
+        if s.handout is not None:
+            for i, qid in enumerate(s.handout.questions):
+                if qid not in question_ids:
+                    problems.append(f"{shown(s.path)}: handout.questions[{i}]: unknown question"
+                                    f" '{qid}'{did_you_mean(qid, question_ids)}."
+                                    " Fix: use a question id from the questions files.")
+            for i, tid in enumerate(s.handout.glossary):
+                if tid not in terms:
+                    problems.append(f"{shown(s.path)}: handout.glossary[{i}]: unknown glossary"
+                                    f" term '{tid}'{did_you_mean(tid, terms)}.")
         for i, tid in enumerate(s.glossary):
             if tid not in terms:
                 problems.append(f"{shown(s.path)}: glossary[{i}]: unknown glossary term '{tid}'"

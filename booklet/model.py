@@ -45,6 +45,13 @@ class CallCareTeam:
 
 
 @dataclass(frozen=True)
+class Call911:
+    """Emergencies, as general safety advice: "Call 911 or go to the emergency room if"."""
+    items: tuple[str, ...]
+    kind = "call_911"
+
+
+@dataclass(frozen=True)
 class Table:
     columns: tuple[str, str]
     rows: tuple[tuple[str, str], ...]
@@ -68,7 +75,8 @@ class Quote:
     kind = "quote"
 
 
-Block = Paragraph | Heading | Bullets | Steps | KeyPoints | CallCareTeam | Table | Image | Quote
+Block = (Paragraph | Heading | Bullets | Steps | KeyPoints | CallCareTeam | Call911 | Table | Image
+         | Quote)
 
 
 # --- content -------------------------------------------------------------------------------
@@ -80,6 +88,20 @@ class Source:
     accessed: dt.date
     url: str | None = None
     note: str | None = None
+    id: str | None = None  # its id in sources.yaml; None when written inline in a section
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A section's short form, written for one printed sheet."""
+
+    message: str                       # the main message, one sentence
+    key_points: tuple[str, ...]
+    what_to_do: tuple[str, ...]
+    call_right_away: tuple[str, ...]   # the signs that need a call now
+    questions: tuple[str, ...]         # question ids
+    glossary: tuple[str, ...] = ()     # term ids
+    call_911: tuple[str, ...] = ()     # emergencies, general advice
 
 
 @dataclass(frozen=True)
@@ -94,13 +116,14 @@ class Section:
     questions: tuple[str, ...]
     body: tuple[Block, ...]
     path: Path
+    handout: Handout | None = None
 
 
 @dataclass(frozen=True)
 class Term:
     id: str
     term: str
-    pronunciation: str
+    pronunciation: str | None  # only for words a reader may not know how to say
     definition: str
     see_also: tuple[str, ...] = ()
     forms: tuple[str, ...] = ()
@@ -152,6 +175,7 @@ class Library:
     terms: dict[str, Term]
     groups: dict[str, QuestionGroup]
     presets: dict[str, Preset]
+    sources: dict[str, Source] = field(default_factory=dict)  # sources.yaml, by id
 
 
 # --- brand ---------------------------------------------------------------------------------
@@ -246,6 +270,15 @@ class Patient:
     plan_origins: tuple[str, ...] = ()  # where each plan keyword came from, like 'plan[0]'
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One section's one-sheet handout, with its questions and terms looked up."""
+
+    section: Section
+    questions: tuple[Question, ...]
+    terms: tuple[Term, ...]
+
+
 # --- what to build -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -262,3 +295,4 @@ class DocumentPlan:
     terms: tuple[Term, ...] = field(default=())
     patient: Patient | None = None
     fillable: bool = False  # tick boxes and write-in lines become PDF form fields
+    sheets: tuple[Sheet, ...] = ()  # a handout: one sheet per section, from its short form

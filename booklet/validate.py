@@ -235,6 +235,7 @@ class ListOf(Spec):
     description: str = ""
     min_items: int = 0
     unique: bool = False
+    max_items: int | None = None
 
     def check(self, value, path):
         if not isinstance(value, list):
@@ -243,6 +244,9 @@ class ListOf(Spec):
         if len(value) < self.min_items:
             raise Invalid(path, f"needs at least {self.min_items} item"
                                 f"{'s' if self.min_items > 1 else ''}.")
+        if self.max_items is not None and len(value) > self.max_items:
+            raise Invalid(path, f"has {len(value)} items; the most is {self.max_items}."
+                                " Fix: keep the most important ones.")
         items = [self.item.check(v, join(path, i)) for i, v in enumerate(value)]
         if self.unique:
             seen = set()
@@ -256,6 +260,8 @@ class ListOf(Spec):
         s: dict = {"type": "array", "items": self.item.schema()}
         if self.min_items:
             s["minItems"] = self.min_items
+        if self.max_items is not None:
+            s["maxItems"] = self.max_items
         if self.unique:
             s["uniqueItems"] = True
         return self._with_description(s)

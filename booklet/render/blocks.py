@@ -75,7 +75,7 @@ def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge) -> Table:
         ("TOPPADDING", (0, 0), (-1, 0), pad),
         ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ), spaceBefore=theme.scale.body * 0.4, spaceAfter=theme.scale.body * 0.9)
+    ), spaceBefore=theme.scale.body * 0.4, spaceAfter=theme.scale.body * 0.7)
     return tagged(box, "Div")
 
 
@@ -89,6 +89,13 @@ def call_care_team(theme: Theme, block: m.CallCareTeam, language: str) -> list:
     title = para(theme, catalogue(language)["call_care_team"], "warning_title", "H2")
     return [boxed(theme, title, items(theme, block.items), theme.color("warning fill"),
                   theme.color("warning"))]
+
+
+def call_911(theme: Theme, block: m.Call911, language: str) -> list:
+    msgs = catalogue(language)
+    title = para(theme, msgs["call_911"], "warning_title", "H2")
+    entries = [para(theme, msgs["general_advice"], "box_title", "P"), *items(theme, block.items)]
+    return [boxed(theme, title, entries, theme.color("warning fill"), theme.color("warning"))]
 
 
 def table(theme: Theme, block: m.Table, language: str) -> list:
@@ -159,7 +166,8 @@ def quote(theme: Theme, block: m.Quote, language: str) -> list:
 
 BLOCKS = {
     "paragraph": paragraph, "heading": heading, "bullets": bullets, "steps": steps,
-    "key_points": key_points, "call_care_team": call_care_team, "table": table,
+    "key_points": key_points, "call_care_team": call_care_team, "call_911": call_911,
+    "table": table,
     "image": image, "quote": quote,
 }
 

@@ -11,10 +11,10 @@ from reportlab.platypus import NextPageTemplate, PageBreak, Spacer, Table
 
 from .. import model as m
 from ..messages import catalogue, format_date
-from .blocks import data_table, list_items, para, render_block, table_style
+from .blocks import data_table, items, list_items, para, render_block, table_style
 from .brand import logo_figure, qr_figure
-from .flowables import (Anchor, CheckItem, Element, PageMark, Paragraph, WriteInLines,
-                        tagged)
+from .flowables import (Anchor, BlankPageNote, CheckItem, Element, PageMark, Paragraph,
+                        WriteInLines, tagged)
 from .pages import Footer, LayoutDoc, UnwrittenCanvas
 from .theme import Theme, markup
 
@@ -349,9 +349,9 @@ def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
              para(theme, msgs["glossary_title"], "h1", "H1")]
     names = {t.id: t.term for t in plan.terms}
     for term in plan.terms:
-        story.append(tagged(_raw_para(
-            theme, f"<b>{escape(term.term)}</b> ({escape(msgs['glossary_say'])}:"
-                   f" {escape(term.pronunciation)})", "term"), "P"))
+        say = (f" ({escape(msgs['glossary_say'])}: {escape(term.pronunciation)})"
+               if term.pronunciation else "")
+        story.append(tagged(_raw_para(theme, f"<b>{escape(term.term)}</b>{say}", "term"), "P"))
         definition = term.definition
         see = [names.get(t) for t in term.see_also if t in names]
         if see:
@@ -468,8 +468,82 @@ def _qr_beside_address(theme: Theme, url: str, msgs: dict) -> Table:
 # --- handout ---------------------------------------------------------------------------------
 
 def _handout_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list:
-    """Sections, their questions and the disclaimer; `facts` unused (no contents to number)."""
+    """One sheet (front and back) per section from its short form; each sheet after the
+    first starts on a new sheet, so a blank back is marked as such. Sections without a short
+    form print whole, with their question groups."""
     msgs = catalogue(plan.info.language)
+    if not plan.sheets:
+        return _long_handout_story(plan, theme, msgs)
+    story: list = []
+    for i, sheet in enumerate(plan.sheets):
+        if i:
+            story.append(PageBreak())
+            if facts.starts.get(f"sheet-end-{i - 1}", 0) % 2:
+                story += [BlankPageNote(msgs["blank_page"], theme), PageBreak()]
+        story += _sheet(plan, theme, sheet, msgs)
+        story.append(Anchor(f"sheet-end-{i}", "", record_only=True))
+    return story
+
+
+def _front_header(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
+    """The clinic's name, phone and hours, and the patient's name, at the top of a sheet."""
+    style = plan.style
+    lines = [para(theme, msgs["clinic_line"].format(clinic=style.clinic), "box_title", "P")]
+    contact = [msgs[key].format(**{field: value}) for key, field, value in (
+        ("handout_phone", "phone", style.contacts.phone),
+        ("handout_hours", "hours", style.contacts.hours)) if value]
+    if contact:
+        lines.append(para(theme, " · ".join(contact), "cell", "P"))
+    if plan.patient is not None and plan.patient.name:
+        lines.append(para(theme, msgs["handout_for"].format(name=plan.patient.name), "cell", "P"))
+    pad = theme.scale.body * 0.5
+    band = Table([[lines]], colWidths=[theme.frame_width], style=table_style(
+        theme, ("LINEBELOW", (0, 0), (-1, -1), 3, theme.color("primary")),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)),
+        spaceAfter=theme.scale.body * 0.8)
+    return [tagged(band, "Div")]
+
+
+def _sheet(plan: m.DocumentPlan, theme: Theme, sheet: m.Sheet, msgs: dict) -> list:
+    """One section's short form: the front carries who it is from and the main message; the
+    back ends with the sources line, the pointer to the full booklet and the disclaimer."""
+    lang, form, section = plan.info.language, sheet.section.handout, sheet.section
+    story = [Anchor(f"section-{section.id}", section.title), *_front_header(plan, theme, msgs),
+             para(theme, section.title, "h1", "H1"),
+             para(theme, form.message, "lead", "P")]
+    story += render_block(theme, m.KeyPoints(form.key_points), lang)
+    story += [para(theme, msgs["handout_what_to_do"], "h2", "H2"),
+              *items(theme, form.what_to_do)]
+    story += render_block(theme, m.CallCareTeam(form.call_right_away), lang)
+    if form.call_911:
+        story += render_block(theme, m.Call911(form.call_911), lang)
+    story.append(para(theme, msgs["handout_questions"], "h2", "H2"))
+    checklist = Element("L", attributes={"O": "List", "ListNumbering": "None"})
+    for q in sheet.questions:
+        story.append(CheckItem(
+            Paragraph(markup(q.text, theme.fonts), theme.paragraph("item")),
+            theme.scale.body, 0, 0, theme.color("text"), f"question-{section.id}-{q.id}",
+            Element("LI", parent=checklist), fillable=plan.fillable))
+    if sheet.terms:
+        story.append(para(theme, msgs["handout_words"], "h2", "H2"))
+        story += [_raw_para(theme, f"<b>{escape(t.term)}</b>: {markup(t.definition)}", "item")
+                  for t in sheet.terms]
+        story[-len(sheet.terms):] = [tagged(p, "P") for p in story[-len(sheet.terms):]]
+    publishers = dict.fromkeys(src.publisher.split(" (")[0] for src in section.sources)
+    ending = [msgs["handout_sources"].format(sources="; ".join(publishers))]
+    address = plan.style.qr or plan.style.contacts.website
+    if address:
+        shown_address = re.sub(r"^https?://", "", address).rstrip("/")
+        ending.append(msgs["handout_booklet"].format(address=shown_address))
+    story.append(para(theme, " ".join(ending), "item", "P"))
+    story.append(para(theme, _disclaimer(plan), "item", "P"))
+    return story
+
+
+def _long_handout_story(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
+    """Sections printed whole, their questions and the disclaimer: for content that has no
+    short forms."""
     story = [para(theme, msgs["clinic_line"].format(clinic=plan.style.clinic), "box_title", "P")]
     if plan.patient is not None and plan.patient.name:
         story.append(para(theme, msgs["handout_for"].format(name=plan.patient.name), "body", "P"))
@@ -485,5 +559,3 @@ def _handout_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts) -> list
     if c.phone:
         story.append(para(theme, f"{plan.style.clinic}: {c.phone}"))
     return story
-
-

@@ -86,9 +86,10 @@ def _with_ending_space(line, kind: int):
 class Anchor(Flowable):
     """Marks where a part starts: a bookmark, an outline entry and a page the doc records."""
 
-    def __init__(self, key: str, title: str, level: int = 0):
+    def __init__(self, key: str, title: str, level: int = 0, record_only: bool = False):
         super().__init__()
         self.key, self.title, self.level = key, title, level
+        self.record_only = record_only  # only the page is recorded: no bookmark, no outline
         self.width = self.height = 0
 
     decoration = True
@@ -97,8 +98,29 @@ class Anchor(Flowable):
         return 0, 0
 
     def draw(self):
-        self.canv.bookmarkPage(self.key)
-        self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+        if not self.record_only:
+            self.canv.bookmarkPage(self.key)
+            self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+
+
+class BlankPageNote(Flowable):
+    """"This page is blank on purpose", as an artifact a screen reader skips, a third of
+    the way down an otherwise empty page."""
+
+    def __init__(self, text: str, theme):
+        super().__init__()
+        self.text, self.theme = text, theme
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = available_width, available_height * 0.4
+        return self.width, self.height
+
+    def draw(self):
+        theme = self.theme
+        with self.canv.artifact():
+            self.canv.setFont(theme.fonts.regular, theme.scale.body)
+            self.canv.setFillColor(theme.color("text"))
+            self.canv.drawString(0, 0, self.text)
 
 
 class PageMark(Flowable):

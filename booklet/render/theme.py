@@ -114,6 +114,7 @@ class Theme:
             "toc_page": dict(alignment=TA_RIGHT, spaceAfter=0),
             "footer": dict(spaceAfter=0),
             "term": dict(bold, keepWithNext=1, spaceAfter=0),
+            "lead": dict(bold, fontSize=s.h3, leading=s.leading_for(s.h3), spaceAfter=body * 0.6),
             "source": dict(spaceAfter=body * 0.3),
         }
         return ParagraphStyle(name, **{**base, **styles[name]})
