@@ -43,8 +43,11 @@ def choose_sections(library: m.Library, preset: str | None = None,
 
 
 def add_plan_sections(library: m.Library, sections: Sequence[m.Section],
-                      patient: m.Patient | None) -> tuple[m.Section, ...]:
-    """The chosen sections plus those the patient's plan keywords name, in reading order."""
+                      patient: m.Patient | None, format: str = "booklet"
+                      ) -> tuple[m.Section, ...]:
+    """The chosen sections plus those the patient's plan keywords name, in reading order.
+    A handout keeps the sections chosen for it: its keywords are checked, nothing is added
+    (the caller says so)."""
     if patient is None or not patient.plan:
         return tuple(sections)
     known = library.info.plan_keywords
@@ -57,6 +60,8 @@ def add_plan_sections(library: m.Library, sections: Sequence[m.Section],
             raise InputError([f"{where}: unknown plan keyword '{keyword}'"
                               f"{did_you_mean(keyword, known)}.{fix}"])
         wanted.update(known[keyword])
+    if format == "handout":
+        return tuple(sections)
     order = list(library.info.order) + [s.id for s in sections if s.id not in library.info.order]
     chosen = {s.id: s for s in sections}
     return tuple(chosen.get(sid) or library.sections[sid] for sid in order if sid in wanted)
@@ -89,7 +94,7 @@ def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Secti
         reviewed=min(s.reviewed for s in sections), sections=tuple(sections),
         question_groups=tuple(library.groups[g] for g in group_ids),
         terms=tuple(terms) if format == "booklet" else (), patient=patient, fillable=fillable,
-        sheets=sheets)
+        sheets=sheets, sources=tuple(dict.fromkeys(src for s in sections for src in s.sources)))
 
 
 def _sheet(library: m.Library, section: m.Section) -> m.Sheet:

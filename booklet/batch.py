@@ -314,9 +314,10 @@ def build_job(job: Job, out_dir: str, known: str | None, force: bool) -> Result:
         else:
             patient = None
         library = _library(job.content_dir, job.language(patient and patient.language))
+        format_ = job.setting("format", "booklet")
         sections = add_plan_sections(library, choose_sections(library, *_selection(job)),
-                                     patient)
-        plan = plan_document(library, style, sections, job.setting("format", "booklet"),
+                                     patient, format_)
+        plan = plan_document(library, style, sections, format_,
                              job.setting("paper"), bool(job.setting("full_glossary")), patient,
                              bool(job.setting("fillable")))
         pdf, pages = build_pdf(plan)

@@ -78,7 +78,10 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
     library = _library(content_dir, lang)
     style = load_style(style_path(style_name), standard_print)
     sections = choose_sections(library, preset, section_ids, everything)
-    sections = add_plan_sections(library, sections, patient)
+    sections = add_plan_sections(library, sections, patient, format_)
+    if format_ == "handout" and patient is not None and patient.plan:
+        click.echo("note: plan keywords add sections to a booklet only; this handout prints"
+                   " the sections chosen for it.", err=True)
     plan = plan_document(library, style, sections, format_, paper, full_glossary, patient,
                          fillable)
     pdf, pages = build_pdf(plan)

@@ -296,3 +296,4 @@ class DocumentPlan:
     patient: Patient | None = None
     fillable: bool = False  # tick boxes and write-in lines become PDF form fields
     sheets: tuple[Sheet, ...] = ()  # a handout: one sheet per section, from its short form
+    sources: tuple[Source, ...] = ()  # a booklet's numbered list: each cited work once

@@ -76,7 +76,8 @@ def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge) -> Table:
         ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ), spaceBefore=theme.scale.body * 0.4, spaceAfter=theme.scale.body * 0.7)
-    return tagged(box, "Div")
+    # whole on one page, unless it is taller than a page
+    return KeepTogether([tagged(box, "Div")])
 
 
 def key_points(theme: Theme, block: m.KeyPoints, language: str) -> list:

@@ -23,11 +23,13 @@ MAX_PASSES = 5
 
 @dataclass(frozen=True)
 class Slots:
-    """Blank pages left for a copy's personal pages in a template (render/personal.py): how
-    many pages each personal part takes, and whether the cover kept its disclaimer (the back
-    page then may leave it out)."""
+    """Blank pages left for a copy's personal pages in a template (render/personal.py): the
+    page each personal part starts on, counted from the first personal page; how many pages
+    they take together (parts share a page when they fit); and whether the cover kept its
+    disclaimer (the back page then may leave it out)."""
 
-    pages: tuple[tuple[str, int], ...]
+    starts: tuple[tuple[str, int], ...]
+    pages: int
     cover_has_disclaimer: bool
 
 
@@ -150,21 +152,21 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
     parts = _parts(plan, msgs)
     if slots is None:
         cover, cover_has_disclaimer = _cover(plan, theme, msgs)
-        personal = [[PageBreak(), *page] for page in _patient_pages(plan, theme, msgs)]
+        personal = _patient_pages(plan, theme, msgs)
     else:
         cover, cover_has_disclaimer = [PageMark("cover")], slots.cover_has_disclaimer
-        personal = [_blank_pages(key, msgs[f"{key}_title"], count)
-                    for key, count in slots.pages]
+        personal = _blank_pages(slots, msgs)
     story = cover + [NextPageTemplate("body"), PageBreak()]
     story += _contents(theme, msgs, parts, facts)
-    for page in personal:
-        story += page
+    if personal:
+        story += [PageBreak(), *personal]
     for section in plan.sections:
-        story += [PageBreak(), *_section(plan, theme, section, msgs)]
+        story += [PageBreak(), *_section(plan, theme, section, msgs, facts)]
     if plan.question_groups:
-        story += [PageBreak(), *_questions(plan, theme, msgs, write_in_lines=2)]
+        story += [PageBreak(), *_questions(plan, theme, msgs, write_in_lines=1)]
     if plan.terms:
         story += [PageBreak(), *_glossary(plan, theme, msgs)]
+    story += [PageBreak(), *_sources(plan, theme, msgs)]
     for n in range(1 + facts.extra_notes_pages):
         story += [PageBreak(), *_notes(plan, theme, msgs, number=n + 1)]
     story += [PageBreak(), *_back_page(plan, theme, msgs, cover_has_disclaimer)]
@@ -177,15 +179,22 @@ def personal_story(plan: m.DocumentPlan, theme: Theme) -> tuple[list, bool]:
     msgs = catalogue(plan.info.language)
     cover, cover_has_disclaimer = _cover(plan, theme, msgs)
     story = cover + [NextPageTemplate("body")]
-    for key, page in zip(patient_parts(plan.patient), _patient_pages(plan, theme, msgs)):
-        story += [PageBreak(), PageMark(key), *(f for f in page if not isinstance(f, Anchor))]
+    pages = _patient_pages(plan, theme, msgs)
+    if pages:
+        story += [PageBreak(), PageMark("personal"),
+                  *(PageMark(f.key) if isinstance(f, Anchor) else f for f in pages)]
     return story, cover_has_disclaimer
 
 
-def _blank_pages(key: str, title: str, count: int) -> list:
-    """`count` blank pages for a personal part, the first with the part's anchor."""
-    pages = [PageBreak(), Anchor(key, title), PageMark(key)]
-    return pages + [PageBreak(), PageMark(key)] * (count - 1)
+def _blank_pages(slots: Slots, msgs: dict) -> list:
+    """The blank pages left for the personal parts, each part's anchor on its start page."""
+    story = [PageMark("personal")]
+    for page in range(slots.pages):
+        if page:
+            story += [PageBreak(), PageMark("personal")]
+        story += [Anchor(key, msgs[f"{key}_title"]) for key, start in slots.starts
+                  if start == page]
+    return story
 
 
 def _parts(plan: m.DocumentPlan, msgs: dict) -> list[tuple[str, str]]:
@@ -196,6 +205,7 @@ def _parts(plan: m.DocumentPlan, msgs: dict) -> list[tuple[str, str]]:
         parts.append(("questions", msgs["questions_title"]))
     if plan.terms:
         parts.append(("glossary", msgs["glossary_title"]))
+    parts.append(("sources", msgs["sources_title"]))
     parts += [("notes", msgs["notes_title"]), ("contacts", msgs["contacts_title"])]
     return parts
 
@@ -245,13 +255,15 @@ def patient_parts(patient: m.Patient | None) -> list[str]:
     return [key for key, value in given.items() if value]
 
 
-def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list[list]:
-    """"My care team", "My visits", "My medicines" and the clinician's notes, when given."""
+def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
+    """"My care team", "My visits", "My medicines" and the clinician's notes, when given,
+    one after the other: parts share a page when they fit. Each part starts with its
+    Anchor."""
     patient, lang = plan.patient, plan.info.language
     pages = []
     for key in patient_parts(patient):
         title = msgs[f"{key}_title"]
-        page = [Anchor(key, title), para(theme, title, "h1", "H1")]
+        page = [Anchor(key, title), para(theme, title, "h1_part", "H1")]
         if key == "care_team":
             rows = [(p.role, p.name, p.phone or "") for p in patient.care_team]
             page.append(data_table(theme, msgs["care_team_columns"], rows, None,
@@ -267,7 +279,7 @@ def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list[list]
                                    (0.36, 0.26, 0.38)))
         else:
             page += [para(theme, text) for text in patient.notes]
-        pages.append(page)
+        pages += page
     return pages
 
 
@@ -282,15 +294,21 @@ def _contents(theme: Theme, msgs: dict, parts, facts: PageFacts) -> list:
                      tagged(_raw_para(theme, page, "toc_page"), "P", parent=entry)])
     width = theme.frame_width
     number_width = theme.scale.body * 3
-    table = Table(rows, colWidths=[width - number_width, number_width], style=table_style(
-        theme,
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), theme.scale.body * 0.25),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), theme.scale.body * 0.25),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.75, theme.color("primary")),
-    ))
-    return [para(theme, msgs["contents"], "h1", "H1"), tagged(table, toc)]
+    heading = para(theme, msgs["contents"], "h1", "H1")
+    room = _room(theme) - _height(theme, [heading])
+    # rows close up (down to no padding) rather than spill a few entries onto a second page
+    for pad in (0.25, 0.15, 0.05, 0.25):
+        table = Table(rows, colWidths=[width - number_width, number_width], style=table_style(
+            theme,
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), theme.scale.body * pad),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), theme.scale.body * pad),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.75, theme.color("primary")),
+        ))
+        if table.wrap(width, room)[1] <= room:
+            break
+    return [heading, tagged(table, toc)]
 
 
 def _disclaimer(plan: m.DocumentPlan) -> str:
@@ -303,26 +321,46 @@ def _raw_para(theme: Theme, markup_text: str, style: str, **attrs):
     return Paragraph(theme.fonts.with_fallback(markup_text), theme.paragraph(style), **attrs)
 
 
-def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict) -> list:
+def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict,
+             facts: PageFacts | None = None) -> list:
+    """A section's title, summary and body; then, in a booklet (`facts` given), one line
+    naming its sources' numbers in the list at the back, else the sources themselves."""
     lang = plan.info.language
     story = [Anchor(f"section-{section.id}", section.title),
              para(theme, section.title, "h1", "H1"),
              para(theme, section.summary, "body", "P")]
     for block in section.body:
         story += render_block(theme, block, lang)
+    if facts is not None:
+        numbers = ", ".join(str(plan.sources.index(src) + 1) for src in section.sources)
+        return story + [para(theme, msgs["section_sources"].format(
+            numbers=numbers, page=facts.starts.get("sources", "")), "item", "P")]
     story.append(para(theme, msgs["sources"], "h2", "H2"))
-    entries = []
-    for src in section.sources:
-        title = escape(src.title.rstrip("."))
-        if src.url:
-            title = f'<a href="{escape(src.url)}">{title}</a>'
-        parts = [title, escape(src.publisher.rstrip("."))]
-        if src.note:
-            parts.append(escape(src.note.rstrip(".")))
-        parts.append(escape(msgs["source_accessed"].format(date=format_date(src.accessed, lang))))
-        text = ". ".join(parts) + "."
-        entries.append(_raw_para(theme, text, "source"))
-    return story + list_items(theme, entries)
+    return story + list_items(theme, [_source_entry(theme, src, msgs, lang)
+                                      for src in section.sources])
+
+
+def _source_entry(theme: Theme, src: m.Source, msgs: dict, lang: str):
+    """One cited work: its title (a link when it has an address), publisher, note and the
+    date it was read."""
+    title = escape(src.title.rstrip("."))
+    if src.url:
+        title = f'<a href="{escape(src.url)}">{title}</a>'
+    parts = [title, escape(src.publisher.rstrip("."))]
+    if src.note:
+        parts.append(escape(src.note.rstrip(".")))
+    parts.append(escape(msgs["source_accessed"].format(date=format_date(src.accessed, lang))))
+    return _raw_para(theme, ". ".join(parts) + ".", "source")
+
+
+def _sources(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
+    """Every work the booklet's sections cite, once, numbered in order of first citation."""
+    lang = plan.info.language
+    return [Anchor("sources", msgs["sources_title"]),
+            para(theme, msgs["sources_title"], "h1", "H1"),
+            para(theme, msgs["sources_intro"], "body", "P"),
+            *list_items(theme, [_source_entry(theme, src, msgs, lang) for src in plan.sources],
+                        numbered=True)]
 
 
 def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: int) -> list:
@@ -345,18 +383,20 @@ def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: i
 
 
 def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
+    """Each term in bold, how to say it when that is not plain, and its definition: one
+    paragraph per term."""
     story = [Anchor("glossary", msgs["glossary_title"]),
              para(theme, msgs["glossary_title"], "h1", "H1")]
     names = {t.id: t.term for t in plan.terms}
     for term in plan.terms:
         say = (f" ({escape(msgs['glossary_say'])}: {escape(term.pronunciation)})"
                if term.pronunciation else "")
-        story.append(tagged(_raw_para(theme, f"<b>{escape(term.term)}</b>{say}", "term"), "P"))
         definition = term.definition
         see = [names.get(t) for t in term.see_also if t in names]
         if see:
             definition += f" {msgs['glossary_see_also']} {', '.join(see)}."
-        story.append(para(theme, definition))
+        story.append(tagged(_raw_para(
+            theme, f"<b>{escape(term.term)}</b>{say}: {markup(definition)}", "term"), "P"))
     return story
 
 

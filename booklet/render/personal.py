@@ -56,7 +56,7 @@ def render_personal(plan: m.DocumentPlan, theme: Theme) -> tuple[bytes, PageFact
     parts = patient_parts(plan.patient)
     layout = _template_key(plan)
     shape = (layout, tuple(parts))
-    slots = _GUESSES.get(shape) or Slots(tuple((key, 1) for key in parts), True)
+    slots = _GUESSES.get(shape) or Slots(tuple((key, 0) for key in parts), 1, True)
     for _ in range(3):
         template = _template(plan, theme, layout, slots)
         personal = _draw_personal(plan, theme, template)
@@ -220,13 +220,13 @@ def _draw_personal(plan: m.DocumentPlan, theme: Theme, template: Template) -> _P
     canvas = doc.canv
     if not canvas.fits(template):
         return None
-    starts = [page for page, _ in canvas.page_marks.values()]
-    cover_pages = (starts[0] - first + 1) if starts else len(canvas.drawings)
-    if cover_pages != 1:
+    marks = canvas.page_marks
+    start = marks["personal"][0] if marks else first + len(canvas.drawings) - 1
+    if start - first + 1 != 1:
         return None                 # the cover ran onto a second page
-    ends = starts[1:] + [canvas.drawings[-1].number + 1]
-    counts = tuple((key, end - start) for key, start, end in zip(canvas.page_marks, starts, ends))
-    return _Personal(canvas, Slots(counts, cover_has_disclaimer))
+    starts = tuple((key, page - start) for key, (page, _) in marks.items() if key != "personal")
+    pages = canvas.drawings[-1].number + 1 - start
+    return _Personal(canvas, Slots(starts, pages, cover_has_disclaimer))
 
 
 def _splice(template: Template, personal: _Personal) -> bytes:

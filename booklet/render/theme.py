@@ -98,6 +98,7 @@ class Theme:
         styles = {
             "body": {},
             "h1": heading(s.h1, 0, body * 0.8),
+            "h1_part": heading(s.h1, body * 1.5, body * 0.8),
             "h2": heading(s.h2, body * 0.8, body * 0.4),
             "h3": heading(s.h3, body * 0.6, body * 0.3),
             "item": dict(spaceAfter=body * 0.35),
@@ -113,7 +114,7 @@ class Theme:
             "toc": dict(spaceAfter=0),
             "toc_page": dict(alignment=TA_RIGHT, spaceAfter=0),
             "footer": dict(spaceAfter=0),
-            "term": dict(bold, keepWithNext=1, spaceAfter=0),
+            "term": dict(spaceAfter=body * 0.6),
             "lead": dict(bold, fontSize=s.h3, leading=s.leading_for(s.h3), spaceAfter=body * 0.6),
             "source": dict(spaceAfter=body * 0.3),
         }
