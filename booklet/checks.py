@@ -6,10 +6,12 @@ import re
 import statistics
 from dataclasses import dataclass
 
+from reportlab.platypus.doctemplate import LayoutError
+
 from . import model as m
 from .assemble import section_text
 from .content import shown
-from .errors import BookletError
+from .errors import InputError
 from .language import language_code
 from .readability import grade, inflesz, inflesz_band
 
@@ -95,8 +97,9 @@ def handout_page_limit(style: m.Style) -> int:
 def check_handouts(library: m.Library, styles: list[m.Style]) -> list[Finding]:
     """Each short form laid out in every style on every paper: one that takes more pages
     than its sheet is a problem naming the section, the style and the paper."""
-    from .assemble import plan_document
-    from .build import build_pdf
+    from .assemble import iter_texts, plan_document
+    from .render.document import measure_pages
+    from .render.fonts import check_glyphs, fonts_for
 
     findings = []
     for section in library.sections.values():
@@ -105,11 +108,16 @@ def check_handouts(library: m.Library, styles: list[m.Style]) -> list[Finding]:
         for style in styles:
             for paper in PAPERS:
                 try:
-                    _, pages = build_pdf(plan_document(library, style, [section], "handout",
-                                                       paper))
-                except BookletError as error:
-                    findings += [Finding("problem", line) for line in
-                                 getattr(error, "problems", [error.message])]
+                    plan = plan_document(library, style, [section], "handout", paper)
+                    check_glyphs(fonts_for(style), iter_texts(plan))
+                    pages = measure_pages(plan)
+                except InputError as error:
+                    findings += [Finding("problem", line) for line in error.problems]
+                    continue
+                except LayoutError as error:
+                    findings.append(Finding("problem", f"{shown(section.path)}: handout: cannot"
+                                            f" be laid out in the style '{style.id}' on {paper}"
+                                            f" paper ({str(error).splitlines()[0][:80]})."))
                     continue
                 most = handout_page_limit(style)
                 if pages > most:

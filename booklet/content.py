@@ -129,8 +129,8 @@ SECTION = Record(description="one topic of the booklet", fields={
     "topics": Field(ListOf(Id("a topic keyword"), description="topic keywords", unique=True)),
     "reviewed": Field(Date(description="the date the facts were last reviewed, YYYY-MM-DD")),
     "sources": Field(ListOf(AnyOf((Id("a source id from sources.yaml"), SOURCE)),
-                            min_items=1, description="the sources of the facts: ids from"
-                                                     " sources.yaml (or a source written out)")),
+                            description="the sources of the facts: ids from sources.yaml"
+                                        " (or a source written out)")),
     "glossary": Field(ListOf(Id("a glossary term id"), unique=True,
                              description="ids of glossary terms the text uses")),
     "questions": Field(ListOf(Id("a question group id"), unique=True,

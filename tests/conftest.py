@@ -95,6 +95,13 @@ def fixture_handout(pdf_dir, fixture_library, default_style):
 
 
 @pytest.fixture(scope="session")
+def fixture_sheet(pdf_dir, fixture_library, default_style):
+    """A handout from a short form: one sheet."""
+    return make_pdf(pdf_dir, "fixture-sheet.pdf", fixture_library, default_style,
+                    sections=("second",), format="handout")
+
+
+@pytest.fixture(scope="session")
 def handout(pdf_dir, library, default_style):
     return make_pdf(pdf_dir, "handout.pdf", library, default_style,
                     sections=("surgery", "when-to-call"), format="handout")

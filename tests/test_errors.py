@@ -70,7 +70,7 @@ BROKEN_CONTENT = [
     ("plan keyword that is not an id", "booklet.yaml", "  grade: [second]",
      "  Grade Two: [second]", ["booklet.yaml: plan_keywords.Grade Two: 'Grade Two' is not valid"]),
     ("unprintable character", "sections/second.yaml", "Nu paragraph", "Nu \u0007 paragraph",
-     ["sections/second.yaml: line 13: the character U+0007 cannot be printed. Fix: delete it"]),
+     ["sections/second.yaml: line 10: the character U+0007 cannot be printed. Fix: delete it"]),
     ("character the font lacks", "sections/second.yaml", "Nu paragraph", "Nu → paragraph",
      ["sections/second.yaml: body[0].paragraph", "'→' (U+2192)", "Fix:"]),
 ]

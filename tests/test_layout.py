@@ -8,6 +8,7 @@ import pytest
 from reportlab.lib.pagesizes import A4, LETTER
 
 from booklet.assemble import plan_document
+from booklet.messages import format_date
 from booklet.build import build_pdf
 from booklet.checks import terms_used
 from booklet.messages import catalogue
@@ -100,7 +101,7 @@ def test_every_page_has_the_footer(default_booklet):
     for number, text in enumerate(page_texts(path), start=1):
         assert f"Page {number} of {total}" in text
         assert plan.info.short_title in text
-        assert "Reviewed November 23, 2026" in text
+        assert f"Reviewed {format_date(plan.reviewed)}" in text
 
 
 def test_booklet_has_cover_contents_checklist_glossary_notes_and_back(default_booklet):

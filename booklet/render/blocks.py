@@ -121,7 +121,7 @@ def data_table(theme: Theme, columns, rows, caption: str | None, widths) -> Tabl
     pad = theme.scale.body * 0.4
     first = len(top)
     grid = Table(top + [head] + body, colWidths=[theme.frame_width * w for w in widths],
-                 repeatRows=first + 1, style=table_style(
+                 repeatRows=first + 1, splitInRow=1, style=table_style(
                      theme,
                      *([("SPAN", (0, 0), (-1, 0))] if top else []),
                      ("BACKGROUND", (0, first), (-1, first), theme.color("primary tint")),

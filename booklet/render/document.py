@@ -7,7 +7,7 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import NextPageTemplate, PageBreak, Spacer, Table
+from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Spacer, Table
 
 from .. import model as m
 from ..messages import catalogue, format_date
@@ -53,6 +53,12 @@ def render_pdf(plan: m.DocumentPlan) -> tuple[bytes, PageFacts]:
     theme = Theme.for_plan(plan)
     pdf, facts, _ = settle(plan, theme)
     return pdf, facts
+
+
+def measure_pages(plan: m.DocumentPlan) -> int:
+    """How many pages the plan takes, from one layout pass that writes nothing. Exact when
+    no page number printed in the document moves a page break (a one-section handout)."""
+    return _layout_once(plan, Theme.for_plan(plan), PageFacts(), None, UnwrittenCanvas)[2]
 
 
 def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, canvas_maker=None):
@@ -166,11 +172,13 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
         story += [PageBreak(), *_questions(plan, theme, msgs, write_in_lines=1)]
     if plan.terms:
         story += [PageBreak(), *_glossary(plan, theme, msgs)]
+    back, back_has_disclaimer = _back_page(plan, theme, msgs)
     story += [PageBreak(), *_sources(plan, theme, msgs)]
+    if not (cover_has_disclaimer or back_has_disclaimer):
+        story.append(para(theme, _disclaimer(plan), "box_title", "P"))
     for n in range(1 + facts.extra_notes_pages):
         story += [PageBreak(), *_notes(plan, theme, msgs, number=n + 1)]
-    story += [PageBreak(), *_back_page(plan, theme, msgs, cover_has_disclaimer)]
-    return story
+    return story + [PageBreak(), *back]
 
 
 def personal_story(plan: m.DocumentPlan, theme: Theme) -> tuple[list, bool]:
@@ -179,10 +187,9 @@ def personal_story(plan: m.DocumentPlan, theme: Theme) -> tuple[list, bool]:
     msgs = catalogue(plan.info.language)
     cover, cover_has_disclaimer = _cover(plan, theme, msgs)
     story = cover + [NextPageTemplate("body")]
-    pages = _patient_pages(plan, theme, msgs)
+    pages = _patient_pages(plan, theme, msgs, marks=True)
     if pages:
-        story += [PageBreak(), PageMark("personal"),
-                  *(PageMark(f.key) if isinstance(f, Anchor) else f for f in pages)]
+        story += [PageBreak(), PageMark("personal"), *pages]
     return story, cover_has_disclaimer
 
 
@@ -255,15 +262,17 @@ def patient_parts(patient: m.Patient | None) -> list[str]:
     return [key for key, value in given.items() if value]
 
 
-def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
+def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict, marks: bool = False) -> list:
     """"My care team", "My visits", "My medicines" and the clinician's notes, when given,
-    one after the other: parts share a page when they fit. Each part starts with its
-    Anchor."""
+    one after the other: parts share a page when they fit, and a part starts on the next
+    page unless the page holds all of it (or it is longer than a page). Each part starts
+    with its Anchor, or with a PageMark for a copy's own pages (`marks`)."""
     patient, lang = plan.patient, plan.info.language
     pages = []
     for key in patient_parts(patient):
         title = msgs[f"{key}_title"]
-        page = [Anchor(key, title), para(theme, title, "h1_part", "H1")]
+        page = [PageMark(key) if marks else Anchor(key, title),
+                para(theme, title, "h1_part", "H1")]
         if key == "care_team":
             rows = [(p.role, p.name, p.phone or "") for p in patient.care_team]
             page.append(data_table(theme, msgs["care_team_columns"], rows, None,
@@ -279,7 +288,7 @@ def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
                                    (0.36, 0.26, 0.38)))
         else:
             page += [para(theme, text) for text in patient.notes]
-        pages += page
+        pages.append(KeepTogether(page))
     return pages
 
 
@@ -333,7 +342,8 @@ def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict,
         story += render_block(theme, block, lang)
     if facts is not None:
         numbers = ", ".join(str(plan.sources.index(src) + 1) for src in section.sources)
-        return story + [para(theme, msgs["section_sources"].format(
+        pointer = msgs["section_sources" if len(section.sources) > 1 else "section_source"]
+        return story + [para(theme, pointer.format(
             numbers=numbers, page=facts.starts.get("sources", "")), "item", "P")]
     story.append(para(theme, msgs["sources"], "h2", "H2"))
     return story + list_items(theme, [_source_entry(theme, src, msgs, lang)
@@ -407,8 +417,8 @@ def _notes(plan: m.DocumentPlan, theme: Theme, msgs: dict, number: int) -> list:
                     WriteInLines(theme.scale.leading * 1.5, theme.color("text"), field=field)]
 
 
-def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict,
-               cover_has_disclaimer: bool) -> list:
+def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> tuple[list, bool]:
+    """The back page fitted to one page, and whether it kept the disclaimer."""
     style = plan.style
     c = style.contacts
     story = [Anchor("contacts", msgs["contacts_title"]), *_logo(plan, theme, after=0),
@@ -426,8 +436,10 @@ def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict,
         story += [para(theme, msgs["helpline_title"], "h2", "H2"), para(theme, style.helpline)]
     disclaimer = para(theme, _disclaimer(plan))
     story += [Spacer(1, theme.scale.body), disclaimer]
-    # The disclaimer is printed at least once: here it may give way only if the cover has it.
-    return _fit_page(theme, story, optional=disclaimer if cover_has_disclaimer else None)
+    # The disclaimer gives way rather than run onto a page of its own; the caller then
+    # prints it elsewhere unless the cover has it.
+    fitted = _fit_page(theme, story, optional=disclaimer)
+    return fitted, any(f is disclaimer for f in fitted)
 
 
 def _write_in_rows(plan: m.DocumentPlan, theme: Theme, labels: list[str]) -> Table:
@@ -449,21 +461,21 @@ def _write_in_rows(plan: m.DocumentPlan, theme: Theme, labels: list[str]) -> Tab
 
 def _fit_page(theme: Theme, story: list, optional=None) -> list:
     """A one-page story made to fit: its spacers shrink (to half the body size at least),
-    then `optional` is left out. A story that still does not fit flows on as it is."""
-    for items in (story, [f for f in story if f is not optional]):
+    then `optional` is left out, then the spacers may close up entirely. A story that still
+    does not fit flows on as it is."""
+    without = [f for f in story if f is not optional]
+    half = theme.scale.body * 0.5
+    for items, floor in ((story, half), (without, half), (without, 0.0)):
         free = _room(theme) - _height(theme, items)
         spacers = [f for f in items if isinstance(f, Spacer)]
         wanted = sum(f.height for f in spacers)
         if free >= wanted:
             return items
-        floor = theme.scale.body * 0.5
         if free >= floor * len(spacers):
             shrink = (free - floor * len(spacers)) / max(wanted - floor * len(spacers), 1)
             for f in spacers:
                 f.height = floor + (f.height - floor) * max(0.0, min(shrink, 1.0))
             return items
-        if optional is None:
-            break
     return story
 
 
