@@ -98,10 +98,11 @@ def test_schema_command_writes_schemas_that_accept_the_bundled_content(tmp_path)
     assert result.exit_code == 0, result.output
     schemas = {p.name.split(".")[0]: json.loads(p.read_text()) for p in tmp_path.glob("*.json")}
     assert set(schemas) == {"section", "glossary", "questions", "presets", "booklet", "style",
-                            "patient"}
+                            "patient", "sources"}
     root = bundled("content") / "en"
     cases = [(kind, p) for language in ("en", "es")
              for kind, pattern in (("booklet", "booklet.yaml"), ("presets", "presets.yaml"),
+                                   ("sources", "sources.yaml"),
                                    ("section", "sections/*.yaml"),
                                    ("glossary", "glossary/*.yaml"),
                                    ("questions", "questions/*.yaml"))
@@ -117,5 +118,10 @@ def test_schema_command_writes_schemas_that_accept_the_bundled_content(tmp_path)
     broken["sumary"] = broken.pop("summary")
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schemas["section"])
+    short = json.loads(json.dumps(yaml.safe_load((root / "sections" / "surgery.yaml")
+                                                 .read_text()), default=str))
+    short["handout"]["questions"] = short["handout"]["questions"][:2]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(short, schemas["section"])
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"name": "A", "medicine": []}, schemas["patient"])

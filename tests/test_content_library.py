@@ -67,8 +67,14 @@ def test_every_glossary_term_used_is_listed_and_every_listed_term_is_used(librar
 def test_glossary_is_large_enough_and_pronounced(library):
     assert len(library.terms) >= 40
     for t in library.terms.values():
-        assert t.pronunciation and t.definition, t.id
+        assert t.definition, t.id
         assert len([x for x in t.definition.split(". ") if x]) <= 3, t.id
+    # medical words say how to say them; everyday words do not need to
+    for term_id in ("insulinoma", "octreotide", "lanreotide", "sunitinib", "everolimus"):
+        assert library.terms[term_id].pronunciation, term_id
+    for term_id in ("care-team", "liver", "stage", "follow-up"):
+        if term_id in library.terms:
+            assert library.terms[term_id].pronunciation is None, term_id
 
 
 def test_questions_cover_enough_groups(library):

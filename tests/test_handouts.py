@@ -197,7 +197,8 @@ def test_sources_are_one_numbered_list_at_the_back(default_booklet):
     start = next(i for i, t in enumerate(texts) if t.startswith("Where this information"))
     # each section ends with a pointer to its numbers on that page
     for section in plan.sections:
-        numbers = ", ".join(str(plan.sources.index(s) + 1) for s in section.sources)
+        numbers = ", ".join(str(n) for n in sorted(plan.sources.index(s) + 1
+                                                    for s in section.sources))
         assert f"Sources: numbers {numbers} on page {start + 1}." in re.sub(r"\s+", " ", whole)
     listed = re.sub(r"\s+", " ", "\n".join(texts[start:start + 4]))
     for number, source in enumerate(plan.sources, start=1):

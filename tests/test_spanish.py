@@ -185,9 +185,13 @@ def test_spanish_glossary_prints_in_spanish_order(spanish_booklet):
     terms = [t.term for t in plan.terms]
     assert terms == sorted(terms, key=lambda t: sort_key(t, "es"))
     assert terms != sorted(terms), "plain code-point order would put úlcera after vipoma"
-    entries = [line.text.split(" (se dice")[0] for line in lines(path)
-               if line.bold and "(se dice:" in line.text]
-    assert entries.index("úlcera") < entries.index("VIP") < entries.index("VIPoma")
+    # each entry starts a line with its term in bold, then its pronunciation or a colon
+    starts = [line.text for line in lines(path)]
+    glossary = starts[starts.index("Palabras que debe conocer"):]
+    entries = [next(i for i, text in enumerate(glossary)
+                    if re.match(rf"{re.escape(term)}( \(se dice: [^)]*\))?:", text))
+               for term in ("úlcera", "VIP", "VIPoma")]
+    assert entries == sorted(entries)
 
 
 def test_spanish_syllables_follow_vowel_rules():

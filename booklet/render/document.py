@@ -341,7 +341,8 @@ def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict,
     for block in section.body:
         story += render_block(theme, block, lang)
     if facts is not None:
-        numbers = ", ".join(str(plan.sources.index(src) + 1) for src in section.sources)
+        numbers = ", ".join(str(n) for n in sorted(plan.sources.index(src) + 1
+                                                    for src in section.sources))
         pointer = msgs["section_sources" if len(section.sources) > 1 else "section_source"]
         return story + [para(theme, pointer.format(
             numbers=numbers, page=facts.starts.get("sources", "")), "item", "P")]
@@ -385,7 +386,7 @@ def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: i
         for q in group.questions:
             story.append(CheckItem(
                 Paragraph(markup(q.text, theme.fonts), theme.paragraph("body")),
-                theme.scale.body, theme.scale.leading * 1.3, write_in_lines,
+                theme.scale.body, theme.scale.leading * 1.15, write_in_lines,
                 theme.color("text"), f"question-{q.id}", Element("LI", parent=checklist),
                 fillable=plan.fillable,
                 answer_description=msgs["field_answer"].format(question=q.text)))

@@ -1,7 +1,7 @@
 """Page templates: the cover and body frames, and the running footer drawn on every page."""
 from __future__ import annotations
 
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph, Table
 
 from ..errors import InputError
 from ..tagging import PAGINATION
@@ -91,6 +91,29 @@ class UnwrittenCanvas(ReusingCanvas):
             self.showPage()
 
 
+class HeadingWithNext(KeepTogether):
+    """What `keepWithNext` groups: headings and the flowable after them. A table or a
+    paragraph after a heading may start on this page once the heading and its first lines
+    (a table's header and first row) fit, and split from there; anything else moves whole to
+    the next page with its heading, as KeepTogether does. So a heading never ends a page,
+    and a long table does not leave most of a page empty."""
+
+    def split(self, available_width, available_height):
+        *heads, last = self._content
+        if heads and isinstance(last, (Table, Paragraph)):
+            need = sum(f.wrap(available_width, available_height)[1] + f.getSpaceBefore()
+                       + f.getSpaceAfter() for f in heads) + last.getSpaceBefore()
+            _, height = last.wrap(available_width, available_height)
+            if isinstance(last, Table):
+                first_rows = (last.repeatRows or 0) + 1
+                need += sum(last._rowHeights[:first_rows])
+            else:
+                need += min(height, 3 * last.style.leading)
+            if need <= available_height:
+                return list(self._content)
+        return super().split(available_width, available_height)
+
+
 class LayoutDoc(BaseDocTemplate):
     """A doc template that records on which page each Anchor landed.
 
@@ -106,7 +129,8 @@ class LayoutDoc(BaseDocTemplate):
         width, height = theme.page_size
         m = theme.margin
         super().__init__(target, pagesize=theme.page_size, leftMargin=m, rightMargin=m,
-                         topMargin=m, bottomMargin=m, **kwargs)
+                         topMargin=m, bottomMargin=m, keepTogetherClass=HeadingWithNext,
+                         **kwargs)
 
         def text_frame(name: str) -> Frame:
             """The area inside the margins, above the footer."""
