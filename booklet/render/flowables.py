@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph as ReportlabParagraph
 
 from ..tagging import Element, tagged
@@ -44,11 +45,28 @@ class Paragraph(ReportlabParagraph):
         broken = _BROKEN.get(key)
         if broken is not None and broken[0] is self.frags:
             return broken[1]
-        lines = super().breakLines(width)
+        lines = self._break_hyphenating_long_words(width)
         if len(_BROKEN) > 50_000:
             _BROKEN.clear()
         _BROKEN[key] = (self.frags, lines)
         return lines
+
+    def _break_hyphenating_long_words(self, width):
+        """Lines as reportlab breaks them, ragged right with no hyphens; but a word wider than
+        the line (a long word in a narrow table cell) is split at a syllable with a visible
+        hyphen instead of anywhere without one."""
+        language = getattr(self.style, "long_word_hyphens", "")
+        narrowest = min(width) if isinstance(width, list) else width
+        if not language or not any(
+                stringWidth(word, f.fontName, f.fontSize) > narrowest
+                for f in self.frags if hasattr(f, "text") for word in f.text.split()):
+            return super().breakLines(width)
+        style = self.style
+        self.style = _hyphenating(style, language)
+        try:
+            return super().breakLines(width)
+        finally:
+            self.style = style
 
     def drawPara(self, debug=0):
         # Only the drawn lines get the space: line breaking and splitting must measure the
@@ -67,14 +85,30 @@ _PARSED: dict = {}   # (text, style id, bullet, case) -> the parse; the style is
 _BROKEN: dict = {}   # (frags id, width) -> the broken lines; the frags are kept to match
 
 
+_HYPHENATING: dict = {}   # (style id, language) -> (style, its hyphenating copy)
+
+
+def _hyphenating(style, language: str):
+    """A copy of `style` that splits words at syllables, with a hyphen, only when they are
+    long (12 letters or more)."""
+    key = (id(style), language)
+    if key not in _HYPHENATING or _HYPHENATING[key][0] is not style:
+        twin = copy.copy(style)
+        twin.hyphenationLang, twin.embeddedHyphenation = language, 1
+        twin.hyphenationMinWordLength = 12
+        _HYPHENATING[key] = (style, twin)
+    return _HYPHENATING[key][1]
+
+
 def _with_ending_space(line, kind: int):
-    """A copy of one broken line whose last word ends in a space."""
+    """A copy of one broken line whose last word ends in a space (not after a hyphen: the
+    word goes on on the next line)."""
     if kind == 0:
         extra, words = line
-        if words and not words[-1].endswith(" "):
+        if words and not words[-1].endswith((" ", "-")):
             return extra, [*words[:-1], words[-1] + " "]
         return line
-    if not line.words or line.words[-1].text.endswith(" "):
+    if not line.words or line.words[-1].text.endswith((" ", "-")):
         return line
     last = copy.copy(line.words[-1])
     last.text += " "

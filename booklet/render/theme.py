@@ -16,6 +16,7 @@ from ..style import TypeScale, primary_tint, warning_fill
 from .fonts import FontSet, fonts_for
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
+HYPHENATION = {"en": "en_US", "es": "es"}   # pyphen dictionaries, for words wider than a line
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -37,16 +38,17 @@ class Theme:
     paper: str
     fonts: FontSet
     scale: TypeScale
+    language: str = "en-US"   # the text's language: how a word too long for a line splits
     _styles: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def for_plan(cls, plan: m.DocumentPlan) -> "Theme":
-        """The theme for a plan's style and paper; one per process, so every copy shares its
-        paragraph styles (and the paragraphs parsed with them)."""
-        key = (plan.style, plan.paper)
+        """The theme for a plan's style, paper and language; one per process, so every copy
+        shares its paragraph styles (and the paragraphs parsed with them)."""
+        key = (plan.style, plan.paper, plan.info.language)
         if key not in _THEMES:
             _THEMES[key] = cls(plan.style, plan.paper, fonts_for(plan.style),
-                               TypeScale(plan.style.base_size))
+                               TypeScale(plan.style.base_size), plan.info.language)
         return _THEMES[key]
 
     # --- geometry -------------------------------------------------------------------------
@@ -88,7 +90,8 @@ class Theme:
                     textColor=text, alignment=TA_LEFT, allowOrphans=0, allowWidows=0,
                     spaceAfter=body * 0.6, splitLongWords=1, bulletFontName=self.fonts.regular,
                     bulletFontSize=body, hyphenationLang="", embeddedHyphenation=0,
-                    uriWasteReduce=0)
+                    uriWasteReduce=0, long_word_hyphens=HYPHENATION.get(
+                        self.language.split("-")[0], ""))
         bold = dict(fontName=self.fonts.bold)
 
         def heading(size, before, after, color=primary):
