@@ -5,6 +5,7 @@ import re
 import subprocess
 import sys
 
+import pypdf
 import pytest
 import yaml
 
@@ -33,11 +34,11 @@ def styles():
 
 def _handout(tmp_path, library, style, section_ids, paper=None, patient=None, name="h.pdf"):
     sections = choose_sections(library, None, section_ids)
-    pdf, pages = build_pdf(plan_document(library, style, sections, "handout", paper,
-                                         patient=patient))
+    plan = plan_document(library, style, sections, "handout", paper, patient=patient)
+    pdf, pages = build_pdf(plan)
     path = tmp_path / name
     path.write_bytes(pdf)
-    return path, pages
+    return path, pages, plan
 
 
 def test_every_bundled_section_has_a_short_form(libraries):
@@ -53,16 +54,21 @@ def test_every_short_form_fits_its_sheet(libraries, styles, lang, style_name, tm
     assert most == (4 if style.base_size == 24 else 2)
     for section in library.sections.values():
         for paper in ("letter", "a4"):
-            path, pages = _handout(tmp_path, library, style, [section.id], paper)
-            assert pages == page_count(path)
+            path, pages, plan = _handout(tmp_path, library, style, [section.id], paper)
+            reader = pypdf.PdfReader(path)
+            assert pages == len(reader.pages)
             assert pages <= most, f"{lang} {section.id} {style_name} {paper}: {pages} pages"
+            front = reader.pages[0].extract_text()
+            assert plan.style.clinic in front
+            if style.contacts.phone:     # the clinic's phone is on the front of every sheet
+                assert style.contacts.phone in front, (lang, section.id, style_name)
 
 
 def test_a_sheet_reads_in_order_front_to_back(libraries, styles, tmp_path):
     library = libraries["en"]
     section = library.sections["when-to-call"]
     form = section.handout
-    path, _ = _handout(tmp_path, library, styles["tallpine-oncology"], ["when-to-call"])
+    path, _, _ = _handout(tmp_path, library, styles["tallpine-oncology"], ["when-to-call"])
     texts = page_texts(path)
     front, whole = texts[0], re.sub(r"\s+", " ", "\n".join(texts))
     # the front carries the clinic, its phone and hours, the title and the main message
@@ -89,8 +95,8 @@ def test_a_sheet_names_the_patient_and_no_plan_sections(libraries, styles, tmp_p
     patient = patient_from_options(None, "Robin Example", ("surgery", "octreotide"))
     chosen = choose_sections(library, None, ["when-to-call"])
     assert add_plan_sections(library, chosen, patient, "handout") == chosen
-    path, pages = _handout(tmp_path, library, styles["default"], ["when-to-call"],
-                           patient=patient)
+    path, pages, _ = _handout(tmp_path, library, styles["default"], ["when-to-call"],
+                              patient=patient)
     assert "For Robin Example" in page_texts(path)[0]
     assert pages <= 2
 
@@ -107,9 +113,9 @@ def test_plan_keywords_on_a_handout_are_reported_not_added(tmp_path):
 
 def test_two_sections_are_two_sheets(libraries, styles, tmp_path):
     library = libraries["en"]
-    one, _ = _handout(tmp_path, library, styles["default"], ["surgery"], name="one.pdf")
-    two, pages = _handout(tmp_path, library, styles["default"], ["surgery", "when-to-call"],
-                          name="two.pdf")
+    one, _, _ = _handout(tmp_path, library, styles["default"], ["surgery"], name="one.pdf")
+    two, pages, _ = _handout(tmp_path, library, styles["default"], ["surgery", "when-to-call"],
+                             name="two.pdf")
     texts = page_texts(two)
     assert pages <= 4
     # the second sheet starts on a front (odd) page; a blank back says so
@@ -123,8 +129,8 @@ def test_two_sections_are_two_sheets(libraries, styles, tmp_path):
 
 def test_nothing_on_a_sheet_is_under_18_pt(libraries, styles, tmp_path):
     for lang in ("en", "es"):
-        path, _ = _handout(tmp_path, libraries[lang], styles["default"],
-                           ["targeted-therapy"], name=f"{lang}.pdf")
+        path, _, _ = _handout(tmp_path, libraries[lang], styles["default"],
+                              ["targeted-therapy"], name=f"{lang}.pdf")
         sizes = {round(c["size"], 1) for c in all_chars(path) if c["text"].strip()}
         assert min(sizes) >= 18
 
@@ -163,7 +169,7 @@ def test_a_short_form_is_validated(content_copy):
 
 
 def test_fixture_sheet_uses_the_short_form(fixture_library, default_style, tmp_path):
-    path, _ = _handout(tmp_path, fixture_library, default_style, ["second"])
+    path, _, _ = _handout(tmp_path, fixture_library, default_style, ["second"])
     whole = "\n".join(page_texts(path))
     for text in ("Sigma main message", "Tau point one", "Chi thing to do",
                  "Psi sign to call about", "Call 911 or go to the emergency room if:",
@@ -180,12 +186,19 @@ def test_default_booklet_is_at_most_44_pages(default_booklet):
     assert page_count(path) <= 44
 
 
-def test_example_patient_booklet_is_at_most_64_pages(tmp_path):
+@pytest.fixture(scope="module")
+def example_patient_booklet(tmp_path_factory):
+    """The example patient's booklet, built as the README shows."""
+    out = tmp_path_factory.mktemp("patient") / "p.pdf"
     run = subprocess.run([sys.executable, "-m", "booklet", "build", "--patient",
-                          "examples/patient.yaml", "-o", str(tmp_path / "p.pdf")],
+                          "examples/patient.yaml", "-o", str(out)],
                          capture_output=True, text=True, cwd=FIXTURE_CONTENT.parents[2])
     assert run.returncode == 0, run.stderr
-    assert page_count(tmp_path / "p.pdf") <= 64
+    return out
+
+
+def test_example_patient_booklet_is_at_most_64_pages(example_patient_booklet):
+    assert page_count(example_patient_booklet) <= 64
 
 
 def test_sources_are_one_numbered_list_at_the_back(default_booklet):
@@ -199,7 +212,8 @@ def test_sources_are_one_numbered_list_at_the_back(default_booklet):
     for section in plan.sections:
         numbers = ", ".join(str(n) for n in sorted(plan.sources.index(s) + 1
                                                     for s in section.sources))
-        assert f"Sources: numbers {numbers} on page {start + 1}." in re.sub(r"\s+", " ", whole)
+        pointer = "Sources: numbers" if len(section.sources) > 1 else "Source: number"
+        assert f"{pointer} {numbers} on page {start + 1}." in re.sub(r"\s+", " ", whole)
     listed = re.sub(r"\s+", " ", "\n".join(texts[start:start + 4]))
     for number, source in enumerate(plan.sources, start=1):
         assert f"{number}. {source.title[:30]}" in listed
@@ -231,11 +245,12 @@ def test_no_page_holds_only_the_disclaimer(tmp_path, libraries, styles):
             assert any(disclaimer in re.sub(r"\s+", " ", t) for t in texts)
 
 
-def test_personal_pages_share_a_page(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "booklet", "build", "--patient",
-                          "examples/patient.yaml", "-o", str(tmp_path / "p.pdf")],
-                         capture_output=True, text=True, cwd=FIXTURE_CONTENT.parents[2])
-    assert run.returncode == 0, run.stderr
-    texts = page_texts(tmp_path / "p.pdf")
+def test_personal_pages_share_a_page(example_patient_booklet):
+    texts = page_texts(example_patient_booklet)
     shared = [t for t in texts[2:6] if "My care team" in t and "My visits" in t]
     assert shared, texts[2:6]
+
+
+def test_the_contents_fit_on_one_page(default_booklet, example_patient_booklet):
+    for path in (default_booklet[0], example_patient_booklet):
+        assert re.search(r"Who to call \d+", page_texts(path)[1])

@@ -149,7 +149,8 @@ def test_every_block_kind_prints_in_order(fixture_booklet):
     path, _ = fixture_booklet
     text = " ".join(page_texts(path)).replace("\n", " ")
     markers = ["Alpha", "Beta", "Gamma", "Delta", "Key points", "Epsilon", "Zeta", "Iota",
-               "Eta left", "Theta", "Kappa", "Lambda", "Mu author", "Sources", "Nu", "Xi",
+               "Eta left", "Theta", "Kappa", "Lambda", "Mu author", "General safety advice",
+               "Zeta-two", "Source: number 1", "Nu", "Xi",
                "Omicron", "Pi question", "Rho"]
     positions = [text.index(m) for m in markers]
     assert positions == sorted(positions)
@@ -281,3 +282,25 @@ def test_split_paragraph_parts_keep_the_line_breaks_of_the_whole(markup, fixture
         assert first.wrap(width, room)[1] <= room
         assert round(first.wrap(width, room)[1] / leading) + \
             round(rest.wrap(width, 10_000)[1] / leading) == whole
+
+
+def test_a_word_wider_than_its_line_splits_at_a_syllable_with_a_hyphen():
+    from booklet.render.blocks import para
+    from booklet.render.fonts import fonts_for
+    from booklet.render.theme import Theme
+
+    def words(paragraph):
+        return [line[1] if isinstance(line, tuple) else [w.text for w in line.words]
+                for line in paragraph.blPara.lines]
+
+    style = load_style(style_path("high-contrast"))
+    for language, word in (("en-US", "neuroendocrine"), ("es-US", "colangiopancreatografía")):
+        theme = Theme(style, "letter", fonts_for(style), TypeScale(24), language)
+        short = para(theme, "A short line of words that wraps", "cell")
+        short.wrap(150, 1000)
+        assert not any(line[-1].endswith("-") for line in words(short))
+        long = para(theme, f"It is a {word} here.", "cell")
+        long.wrap(150, 1000)
+        lines = words(long)
+        assert any(line[-1].endswith("-") for line in lines), lines
+        assert word in " ".join(" ".join(line) for line in lines).replace("- ", ""), lines

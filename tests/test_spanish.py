@@ -220,7 +220,7 @@ def test_lang_option_and_patient_lang_choose_the_language(tmp_path):
     result = runner.invoke(main, ["build", "--patient", str(patient), "--section", "surgery",
                                   "--format", "handout", "-o", str(spanish)])
     assert result.exit_code == 0, result.output
-    assert "Para Ana\nCirugía para un TNE de páncreas" in page_texts(spanish)[0]
+    assert "Para Ana\nCirugía de un TNE de páncreas" in page_texts(spanish)[0]
     english = tmp_path / "en.pdf"
     result = runner.invoke(main, ["build", "--patient", str(patient), "--lang", "en",
                                   "--section", "surgery", "--format", "handout",
@@ -287,9 +287,9 @@ def test_batch_takes_lang_from_job_patient_and_defaults(tmp_path):
     first = {name: page_texts(tmp_path / "out" / f"{name}.pdf")[0]
              for name in ("default", "patient", "job", "inline")}
     assert "Your cancer care team\nSurgery for a pNET" in first["default"]
-    assert "Para Ana\nCirugía para un TNE de páncreas" in first["patient"]
+    assert "Para Ana\nCirugía de un TNE de páncreas" in first["patient"]
     assert "For Ana\nSurgery for a pNET" in first["job"]
-    assert "Para Bo\nCirugía para un TNE de páncreas" in first["inline"]
+    assert "Para Bo\nCirugía de un TNE de páncreas" in first["inline"]
 
 
 def test_patient_list_lang_column(tmp_path):

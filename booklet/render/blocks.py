@@ -1,6 +1,7 @@
 """One function per body block kind, each returning tagged flowables; `BLOCKS` dispatches."""
 from __future__ import annotations
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Image as RLImage, KeepTogether, Table, TableStyle
 
 from .. import model as m
@@ -29,9 +30,12 @@ def list_items(theme: Theme, paragraphs: list[Paragraph], numbered: bool = False
     """ListItems for ready-made paragraphs, grouped in one L element."""
     group = Element("L", attributes={"O": "List",
                                      "ListNumbering": "Decimal" if numbered else "Disc"})
-    body = theme.scale.body
-    return [ListItem(Paragraph(f"{i}." if numbered else BULLET, theme.paragraph("item")), p,
-                     indent=body * 1.6, label_indent=body * 0.3,
+    body, style = theme.scale.body, theme.paragraph("item")
+    widest = stringWidth(f"{len(paragraphs)}." if numbered else BULLET, style.fontName,
+                         style.fontSize)
+    indent = max(body * 1.6, body * 0.3 + widest + body * 0.5)   # room for "10." and up
+    return [ListItem(Paragraph(f"{i}." if numbered else BULLET, style), p,
+                     indent=indent, label_indent=body * 0.3,
                      element=Element("LI", parent=group))
             for i, p in enumerate(paragraphs, start=1)]
 

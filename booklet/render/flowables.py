@@ -294,7 +294,7 @@ class CheckItem(Flowable):
         self.width = available_width
         _, self.question_height = self.question.wrap(available_width - self.indent,
                                                      available_height)
-        self.height = self.question_height + self.lines * self.line_spacing + self.box_size * 0.6
+        self.height = self.question_height + self.lines * self.line_spacing + self.box_size * 0.4
         return self.width, self.height
 
     def draw(self):

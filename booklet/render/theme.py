@@ -117,7 +117,7 @@ class Theme:
             "toc": dict(spaceAfter=0),
             "toc_page": dict(alignment=TA_RIGHT, spaceAfter=0),
             "footer": dict(spaceAfter=0),
-            "term": dict(spaceAfter=body * 0.6),
+            "term": dict(spaceAfter=body * 0.45),
             "lead": dict(bold, fontSize=s.h3, leading=s.leading_for(s.h3), spaceAfter=body * 0.6),
             "source": dict(spaceAfter=body * 0.3),
         }
