@@ -1,4 +1,5 @@
-"""Editorial checks beyond validity: glossary use, sources, review age, reading grade."""
+"""Editorial checks beyond validity: glossary use, sources, review age, reading grade, and
+whether each short form fits its sheet."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,11 +10,13 @@ from dataclasses import dataclass
 from reportlab.platypus.doctemplate import LayoutError
 
 from . import model as m
-from .assemble import section_text
+from .assemble import iter_texts, plan_document, section_text
 from .content import shown
 from .errors import InputError
 from .language import language_code
 from .readability import grade, inflesz, inflesz_band
+from .render.document import measure_pages
+from .render.fonts import check_glyphs, fonts_for
 
 REVIEW_MAX_AGE = dt.timedelta(days=2 * 365)
 GRADE_LIMIT = 8.0
@@ -85,22 +88,17 @@ def check_library(library: m.Library, today: dt.date) -> list[Finding]:
     return findings
 
 
-HANDOUT_PAGES = {18: 2, 20: 2, 24: 4}   # body size -> the most pages of a one-sheet handout
 PAPERS = ("letter", "a4")
 
 
 def handout_page_limit(style: m.Style) -> int:
     """Pages a one-section handout may take: a sheet, front and back; two sheets at 24 pt."""
-    return HANDOUT_PAGES.get(style.base_size, 2)
+    return 4 if style.base_size >= 24 else 2
 
 
 def check_handouts(library: m.Library, styles: list[m.Style]) -> list[Finding]:
     """Each short form laid out in every style on every paper: one that takes more pages
     than its sheet is a problem naming the section, the style and the paper."""
-    from .assemble import iter_texts, plan_document
-    from .render.document import measure_pages
-    from .render.fonts import check_glyphs, fonts_for
-
     findings = []
     for section in library.sections.values():
         if section.handout is None:
@@ -125,7 +123,7 @@ def check_handouts(library: m.Library, styles: list[m.Style]) -> list[Finding]:
                                             f" {pages} pages in the style '{style.id}' on {paper}"
                                             f" paper; a handout sheet holds {most}. Fix: shorten"
                                             " its short form."))
-    return findings
+    return list(dict.fromkeys(findings))   # a style's problem is said once, not per section
 
 
 def _readability(language: str):

@@ -21,9 +21,9 @@ WORDS = {
     "es": {"exocrine": "Células exocrinas",
            "exocrine_job": "producen jugos que le ayudan a digerir la comida.",
            "endocrine": "Células endocrinas",
-           "endocrine_job": "producen hormonas, como la insulina, que controlan el azúcar"
-                            " en la sangre.",
-           "note": "Aquí nace un TNE.", "height": 760},
+           "endocrine_job": "producen hormonas, como la insulina, que ayudan a controlar el"
+                            " azúcar en la sangre.",
+           "note": "Aquí empieza un TNE de páncreas.", "height": 860},
 }
 INK, BLUE, TINT, WARM = "#1a1a1a", "#1d4a7a", "#e9f0f8", "#fff3d6"
 
@@ -55,8 +55,12 @@ def panel(draw, box, fill, title, lines, note=None):
             draw.text((x0 + 48, y), line, font=body, fill=INK)
             y += 98
     if note:
-        draw.rounded_rectangle((x0 + 36, y1 - 150, x1 - 36, y1 - 36), radius=24, fill=BLUE)
-        draw.text((x0 + 72, y1 - 130), note, font=font(76, 700), fill="#ffffff")
+        face = font(76, 700)
+        rows = wrap(draw, note, face, x1 - x0 - 144)
+        top = y1 - 54 - 98 * len(rows)
+        draw.rounded_rectangle((x0 + 36, top, x1 - 36, y1 - 36), radius=24, fill=BLUE)
+        for i, line in enumerate(rows):
+            draw.text((x0 + 72, top + 20 + 98 * i), line, font=face, fill="#ffffff")
 
 
 def pancreas_two_jobs(language):
