@@ -50,7 +50,7 @@ def add_plan_sections(library: m.Library, sections: Sequence[m.Section],
     (the caller says so)."""
     if patient is None or not patient.plan:
         return tuple(sections)
-    known = library.info.plan_keywords
+    known = library.plan_keywords
     wanted = {s.id for s in sections}
     origins = patient.plan_origins or ("--plan",) * len(patient.plan)
     for keyword, where in zip(patient.plan, origins):

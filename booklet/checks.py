@@ -145,7 +145,7 @@ def check_twins(libraries: list[m.Library]) -> list[Finding]:
             "question": {q.id for g in library.groups.values() for q in g.questions},
             "preset": set(library.presets),
             "plan keyword": {f"{k} -> {', '.join(v)}"
-                             for k, v in library.info.plan_keywords.items()}}
+                             for k, v in library.plan_keywords.items()}}
 
     mine = ids(first)
     for other in libraries[1:]:

@@ -160,9 +160,9 @@ def list_(content_dir, lang) -> None:
     click.echo("Styles:")
     for name, path in bundled_styles().items():
         click.echo(f"  {name:28} {load_style(path).name}")
-    if library.info.plan_keywords:
+    if library.plan_keywords:
         click.echo("Plan keywords (--plan, or plan: in a patient file):")
-        for keyword, ids in library.info.plan_keywords.items():
+        for keyword, ids in library.plan_keywords.items():
             click.echo(f"  {keyword:28} {', '.join(ids)}")
 
 

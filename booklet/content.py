@@ -199,9 +199,11 @@ BOOK = Record(description="the booklet's title and shared wording", fields={
 }, build=lambda **f: _book_info(**f))
 
 
-def _book_info(plan_keywords=None, **fields) -> m.BookInfo:
+def _book_info(plan_keywords=None, order=(), **fields):
+    """booklet.yaml read: the BookInfo a plan carries, and the plan keywords (which stay with
+    the library)."""
     keywords = {k: tuple(v) for k, v in (plan_keywords or {}).items()}
-    return m.BookInfo(**fields, plan_keywords=keywords)
+    return m.BookInfo(**fields, order=tuple(order)), keywords
 
 SCHEMAS = {"section": SECTION, "glossary": GLOSSARY, "questions": QUESTIONS,
            "presets": PRESETS, "booklet": BOOK, "sources": SOURCES}
@@ -320,7 +322,7 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
     With no language: English, or whatever a one-language folder holds."""
     root = language_folder(root, language)
     problems: list[str] = []
-    info = _load(root / "booklet.yaml", BOOK, problems)
+    info, plan_keywords = _load(root / "booklet.yaml", BOOK, problems) or (None, {})
     if info and language and language_code(info.language, "") != language:
         problems.append(f"{shown(root / 'booklet.yaml')}: language: this content is in"
                         f" {info.language}, not {LANGUAGES[language]}. Fix: choose"
@@ -403,7 +405,7 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
 
     _cross_check(sections, terms, groups, question_ids, problems)
     if info is not None:
-        _check_order(info, sections, presets, root / "booklet.yaml", problems)
+        _check_order(info, plan_keywords, sections, presets, root / "booklet.yaml", problems)
         sections = {sid: sections[sid] for sid in info.order if sid in sections}
         presets = {pid: m.Preset(p.id, p.title, p.description,
                                  tuple(info.order) if p.sections == ("all",) else p.sections)
@@ -411,7 +413,8 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
     if problems:
         raise InputError(problems)
     return m.Library(root=root, info=info, sections=sections, terms=terms,
-                     groups=groups, presets=presets, sources=sources)
+                     groups=groups, presets=presets, sources=sources,
+                     plan_keywords=plan_keywords)
 
 
 def _resolve_source(src, sources: dict[str, m.Source], sources_path: Path, path: Path,
@@ -445,7 +448,8 @@ def _resolve_image(block, root: Path, path: Path, index: int, problems: list[str
     return m.Image(block.file, block.alt, block.caption, target)
 
 
-def _check_order(info, sections, presets, path: Path, problems: list[str]) -> None:
+def _check_order(info, plan_keywords, sections, presets, path: Path, problems: list[str]
+                 ) -> None:
     """booklet.yaml's order names every section once, and the default preset exists."""
     for i, sid in enumerate(info.order):
         if sid not in sections and sections:
@@ -455,7 +459,7 @@ def _check_order(info, sections, presets, path: Path, problems: list[str]) -> No
         if sid not in info.order:
             problems.append(f"{shown(path)}: order: section '{sid}' is missing."
                             " Fix: add it where it belongs in reading order.")
-    for keyword, ids in info.plan_keywords.items():
+    for keyword, ids in plan_keywords.items():
         for i, sid in enumerate(ids):
             if sid not in sections and sections:
                 problems.append(f"{shown(path)}: plan_keywords.{keyword}[{i}]: unknown section"

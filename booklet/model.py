@@ -162,7 +162,6 @@ class BookInfo:
     disclaimer: str
     order: tuple[str, ...] = ()
     default_preset: str = ""
-    plan_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # keyword -> section ids
 
 
 @dataclass(frozen=True)
@@ -176,6 +175,7 @@ class Library:
     groups: dict[str, QuestionGroup]
     presets: dict[str, Preset]
     sources: dict[str, Source] = field(default_factory=dict)  # sources.yaml, by id
+    plan_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # keyword -> section ids
 
 
 # --- brand ---------------------------------------------------------------------------------
@@ -283,7 +283,8 @@ class Sheet:
 
 @dataclass(frozen=True)
 class DocumentPlan:
-    """An ordered, fully resolved description of one PDF; no layout decisions yet."""
+    """An ordered, fully resolved description of one PDF; no layout decisions yet. Hashable
+    all the way down, so layouts can be keyed on the plan itself."""
 
     format: str  # "booklet" or "handout"
     info: BookInfo

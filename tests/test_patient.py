@@ -211,8 +211,8 @@ def test_surgery_and_octreotide_add_their_sections_to_the_default_booklet(librar
 
 def test_every_bundled_plan_keyword_is_a_word_its_sections_use(library):
     from booklet.assemble import section_text
-    assert library.info.plan_keywords
-    for keyword, ids in library.info.plan_keywords.items():
+    assert library.plan_keywords
+    for keyword, ids in library.plan_keywords.items():
         text = " ".join(section_text(library.sections[sid]) for sid in ids).lower()
         assert keyword.replace("-", " ") in text.replace("-", " "), keyword
 

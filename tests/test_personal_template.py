@@ -195,3 +195,33 @@ def _unreachable_objects(path: Path) -> list[int]:
                 todo.extend(obj.values() if not isinstance(obj, pikepdf.Array) else obj)
         return sorted(o.objgen[0] for o in pdf.objects
                       if o.is_indirect and o.objgen[0] and o.objgen not in seen)
+
+
+# Every bundled style in both languages; fillable or not and both papers, so that every pair
+# of values meets once (the full product, 32 cases, takes four minutes).
+LOOKS = [("default", "en", False, "letter"), ("default", "es", True, "a4"),
+         ("high-contrast", "en", True, "a4"), ("high-contrast", "es", False, "letter"),
+         ("juniper-bay-cancer-clinic", "en", False, "a4"),
+         ("juniper-bay-cancer-clinic", "es", True, "letter"),
+         ("tallpine-oncology", "en", True, "letter"), ("tallpine-oncology", "es", False, "a4")]
+
+
+@pytest.mark.parametrize("style_name, lang, fillable, paper", LOOKS)
+def test_every_look_of_a_copy_matches_its_whole_layout(tmp_path, style_name, lang, fillable,
+                                                      paper):
+    """The copy made from a template reads, looks and is tagged like the same booklet laid out
+    whole."""
+    from booklet.resources import bundled, style_path
+    from booklet.style import load_style
+    library = load_library(bundled("content"), lang)
+    person = patient("Dee Example", medicines=2, plan=("surgery",))
+    sections = add_plan_sections(library, choose_sections(library, None, SECTIONS), person)
+    plan = plan_document(library, load_style(style_path(style_name)), sections, paper=paper,
+                         patient=person, fillable=fillable)
+    spliced = personal.render_personal(plan, Theme.for_plan(plan))
+    assert spliced is not None, "this copy should come from a template"
+    whole, _ = render_pdf(plan)
+    a, b = write(tmp_path, "copy.pdf", spliced[0]), write(tmp_path, "whole.pdf", whole)
+    assert page_texts(a) == page_texts(b)
+    assert outline(a) == outline(b)
+    assert same_pictures(a, b) == []

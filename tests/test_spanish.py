@@ -2,6 +2,7 @@
 collation and readability, and --lang / lang: everywhere a language is chosen."""
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import string
@@ -63,8 +64,8 @@ def test_every_english_id_has_a_spanish_twin_and_the_reverse(libraries):
     assert {p: s.sections for p, s in english.presets.items()} == \
         {p: s.sections for p, s in spanish.presets.items()}
     assert english.info.order == spanish.info.order
-    for keyword, sections in english.info.plan_keywords.items():
-        assert spanish.info.plan_keywords[keyword] == sections, keyword
+    for keyword, sections in english.plan_keywords.items():
+        assert spanish.plan_keywords[keyword] == sections, keyword
     assert check_twins([english, spanish]) == []
 
 
@@ -90,9 +91,8 @@ def test_check_names_a_term_missing_from_spanish(tmp_path):
 
 def test_check_twins_reports_each_missing_id(tmp_path, libraries):
     english, spanish = libraries
-    fewer = type(spanish)(spanish.root, spanish.info, spanish.sections,
-                          {k: v for k, v in spanish.terms.items() if k != "biopsy"},
-                          spanish.groups, spanish.presets)
+    fewer = dataclasses.replace(spanish, terms={k: v for k, v in spanish.terms.items()
+                                                if k != "biopsy"})
     found = [f.text for f in check_twins([english, fewer])]
     assert len(found) == 1 and "the glossary term 'biopsy'" in found[0], found
     assert "content/es: " in found[0] and "es-US" in found[0]

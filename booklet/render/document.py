@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -95,16 +95,24 @@ class Memo(dict):
 _SETTLED = Memo(256)   # settled page facts by layout key
 
 
+def without_patient(plan: m.DocumentPlan) -> m.DocumentPlan:
+    """The plan but for the patient: what every page but the cover and the personal pages
+    depends on. The whole plan is the key, so a field added to it is in the key too."""
+    return replace(plan, patient=None)
+
+
+def patient_shape(patient: m.Patient | None):
+    """What of a patient moves page breaks, without their text: which fields are given, and
+    how many rows each list has."""
+    if patient is None:
+        return None
+    return tuple((f.name, len(value) if isinstance(value, tuple) else bool(value))
+                 for f in fields(patient) for value in [getattr(patient, f.name)])
+
+
 def _layout_key(plan: m.DocumentPlan):
-    """Plans that lay out alike: equal but for the patient's text, with the same personal
-    pages present and the same number of table rows on them."""
-    patient = plan.patient
-    shape = None if patient is None else (
-        bool(patient.name), len(patient.care_team), len(patient.visits),
-        len(patient.medicines), len(patient.notes))
-    return (plan.format, plan.paper, plan.fillable, str(plan.style.path), plan.info.title,
-            tuple(s.id for s in plan.sections), tuple(g.id for g in plan.question_groups),
-            tuple(t.id for t in plan.terms), shape)
+    """Plans that lay out alike: equal but for the patient's text."""
+    return without_patient(plan), patient_shape(plan.patient)
 
 
 def document_title(plan: m.DocumentPlan) -> str:

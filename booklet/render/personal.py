@@ -29,7 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from .. import model as m
 from ..tagging.pdfobjects import element_entries, walk
 from .document import (Memo, PageFacts, Slots, new_doc, patient_parts, personal_story,
-                       settle)
+                       settle, without_patient)
 from .pages import UnwrittenCanvas
 from .reuse import ReusingCanvas
 from .splice import (PageDrawing, Ref, TemplatePdf, pdf_value, stream_object,
@@ -54,7 +54,7 @@ def render_personal(plan: m.DocumentPlan, theme: Theme) -> tuple[bytes, PageFact
     if not can_splice(plan):
         return None
     parts = patient_parts(plan.patient)
-    layout = _template_key(plan)
+    layout = without_patient(plan)   # with the parts and slots: all a template depends on
     shape = (layout, tuple(parts))
     slots = _GUESSES.get(shape) or Slots(tuple((key, 0) for key in parts), 1, True)
     for _ in range(3):
@@ -144,16 +144,8 @@ _TEMPLATES = Memo(32)   # by layout: each a few hundred kB
 _GUESSES = Memo(256)    # the slots the last copy of a layout took
 
 
-def _template_key(plan: m.DocumentPlan):
-    """Everything a template depends on: the plan but for the patient's own text."""
-    info = plan.info
-    return (plan.format, plan.paper, plan.fillable, plan.style, plan.reviewed, plan.sections,
-            plan.question_groups, plan.terms, info.title, info.subtitle, info.short_title,
-            info.subject, info.language, info.disclaimer)
-
-
 def _template(plan: m.DocumentPlan, theme: Theme, layout, slots: Slots) -> Template:
-    """The template of `layout` (the plan's `_template_key`) with these slots, made once."""
+    """The template of `layout` (the plan without its patient) with these slots, made once."""
     key = (layout, slots)
     if key not in _TEMPLATES:
         maker = partial(TemplateCanvas, seed_fonts=(theme.fonts.regular, theme.fonts.bold))
