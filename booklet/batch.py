@@ -16,11 +16,9 @@ import re
 import time
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
-import reportlab
-
-from . import __version__
 from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
 from .build import build_pdf, write_atomic
 from .content import load_library, read_yaml, shown
@@ -270,24 +268,65 @@ def _style(name: str):
     return load_style(style_path(name))
 
 
+PACKAGE = Path(__file__).resolve().parent
+# The libraries and font packages whose versions shape a PDF's bytes.
+SHAPING_DISTRIBUTIONS = ("reportlab", "rl_accel", "fontpkg", "fontpkg-atkinson-hyperlegible",
+                         "fontpkg-noto-sans", "svglib", "pyphen", "PyYAML")
+
+
 @lru_cache(maxsize=None)
-def _folder_hash(folder: str) -> str:
-    """A hash of every file under a folder (content, styles): computed once per process."""
+def program_hash(package: Path = PACKAGE) -> str:
+    """The program itself: every module and message catalogue of the package (not the
+    bundled content and styles, which each job hashes as it uses them), and the versions of
+    the libraries and font packages that shape the output."""
     digest = hashlib.sha256()
-    root = Path(folder)
-    for file in sorted(p for p in root.rglob("*") if p.is_file()):
-        digest.update(str(file.relative_to(root)).encode())
+    for file in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml")
+                       and "data" not in p.relative_to(package).parts[:1]
+                       and "__pycache__" not in p.parts):
+        digest.update(str(file.relative_to(package)).encode())
         digest.update(file.read_bytes())
+    for name in SHAPING_DISTRIBUTIONS:
+        try:
+            digest.update(f"{name}=={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name} absent".encode())
     return digest.hexdigest()
 
 
-def input_hash(job: Job) -> str:
-    """What a job's PDF depends on: settings, content, style, patient, program versions."""
+@lru_cache(maxsize=None)
+def _files_hash(files: tuple[str, ...]) -> str:
+    """A hash of these files' names and bytes: computed once per process."""
     digest = hashlib.sha256()
-    style_file = style_path(job.setting("style", "default"))
-    parts = [__version__, reportlab.Version, repr(job.settings), job.output,
-             _folder_hash(job.content_dir or str(bundled("content"))),
-             _folder_hash(str(Path(style_file).resolve().parent)),
+    for file in files:
+        digest.update(file.encode())
+        digest.update(Path(file).read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _content_files(folder: str, skip: tuple[str, ...]) -> tuple[str, ...]:
+    """Every file of a content folder, but none under `skip` (the output folder, the
+    report): what a batch writes never changes what it reads."""
+    root = Path(folder).resolve()
+    return tuple(str(p) for p in sorted(root.rglob("*")) if p.is_file()
+                 and not any(p.is_relative_to(s) for s in skip))
+
+
+def _style_files(name: str) -> tuple[str, ...]:
+    """The style file and exactly the files it names (logo, fonts)."""
+    style = _style(name)
+    return tuple(str(p) for p in (style.path, style.logo and style.logo.path,
+                                  *(style.font_files or ())) if p)
+
+
+def input_hash(job: Job, skip: tuple[str, ...] = ()) -> str:
+    """What a job's PDF depends on: the program, its settings, the content, the style and the
+    files it names, and the patient; nothing under `skip` (resolved paths)."""
+    digest = hashlib.sha256()
+    content = job.content_dir or str(bundled("content"))
+    parts = [program_hash(), repr(job.settings), job.output,
+             _files_hash(_content_files(content, skip)),
+             _files_hash(_style_files(job.setting("style", "default"))),
              job.patient_fields or ""]
     if job.patient_file:
         parts.append(Path(job.patient_file).read_bytes().hex())
@@ -297,12 +336,13 @@ def input_hash(job: Job) -> str:
     return digest.hexdigest()
 
 
-def build_job(job: Job, out_dir: str, known: str | None, force: bool) -> Result:
+def build_job(job: Job, out_dir: str, known: str | None, force: bool,
+              skip: tuple[str, ...] = ()) -> Result:
     """Build one job in this process; any error becomes the job's one-line reason."""
     started = time.perf_counter()
     target = Path(out_dir) / job.output
     try:
-        digest = input_hash(job)
+        digest = input_hash(job, skip)
         if not force and known == digest and target.is_file():
             return Result(job.index, job.output, "skipped", input_hash=digest)
         style = _style(job.setting("style", "default"))
@@ -337,15 +377,17 @@ def _build_in_worker(args) -> Result:
 
 
 def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
-             on_result=None) -> Summary:
-    """Build the jobs with `workers` processes; record each built PDF's input hash."""
+             on_result=None, report: Path | None = None) -> Summary:
+    """Build the jobs with `workers` processes; record each built PDF's input hash. What the
+    run writes (the output folder, the report) is never part of an input hash."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    skip = tuple(str(p.resolve()) for p in (out_dir, report) if p is not None)
     state_path = out_dir / STATE_FILE
     state = _read_state(state_path)
     for stale in out_dir.rglob(".*.part"):          # left by a run that was killed
         stale.unlink(missing_ok=True)
-    tasks = [(job, str(out_dir), state.get(job.output), force) for job in jobs]
+    tasks = [(job, str(out_dir), state.get(job.output), force, skip) for job in jobs]
     summary = Summary()
 
     saved = time.monotonic()

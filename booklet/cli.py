@@ -130,7 +130,7 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
     started = time.perf_counter()
     with click.progressbar(length=len(jobs), label="building", file=sys.stderr) as bar:
         summary = run_jobs(jobs, out_dir, workers or default_workers(), force,
-                           on_result=lambda result: bar.update(1))
+                           on_result=lambda result: bar.update(1), report=report)
     seconds = time.perf_counter() - started
     click.echo(f"{summary.count('built')} built, {summary.count('skipped')} up to date,"
                f" {summary.count('failed')} failed ({len(jobs)} jobs, {seconds:.1f} s,"

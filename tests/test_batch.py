@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from booklet.content import load_library
 from pdfread import page_texts
 
 REPO = Path(__file__).resolve().parent.parent
+STYLES = REPO / "styles"
 EXAMPLE_PATIENT = REPO / "examples" / "patient.yaml"
 
 
@@ -248,3 +250,42 @@ def test_a_batch_copy_is_identical_to_one_built_alone(tmp_path):
     copy = tmp_path / "out" / "di.pdf"
     assert page_texts(copy) == page_texts(alone)
     assert copy.read_bytes() == alone.read_bytes()
+
+
+def test_the_program_itself_is_part_of_the_up_to_date_hash(tmp_path):
+    """An edited message catalogue (or module) is a different program: its jobs rebuild."""
+    from booklet.batch import PACKAGE, program_hash
+    copy = tmp_path / "booklet"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "data"))
+    fresh = program_hash.__wrapped__                 # the cached one is for a process
+    before = fresh(copy)
+    assert before == program_hash(PACKAGE)
+    catalogue = copy / "messages" / "en.yaml"
+    catalogue.write_text(catalogue.read_text().replace("Key points", "Main points"))
+    edited = fresh(copy)
+    assert edited != before
+    (copy / "data").mkdir()                      # bundled content is hashed per job, not here
+    (copy / "data" / "x.yaml").write_text("a: 1\n")
+    assert fresh(copy) == edited
+
+
+def test_output_inside_the_style_folder_does_not_rebuild_every_job(tmp_path):
+    styles = tmp_path / "brand"
+    shutil.copytree(STYLES, styles)
+    write(tmp_path / "jobs.yaml", f"""\
+defaults: {{style: {styles / 'tallpine-oncology.yaml'}}}
+jobs:
+  - {{output: a.pdf, sections: [surgery], format: handout}}
+  - {{output: b.pdf, sections: [when-to-call], format: handout}}
+""")
+    out = styles / "out"
+    first = run("jobs.yaml", "--out-dir", out, "--report", styles / "report.json", cwd=tmp_path)
+    assert first.stdout.startswith("2 built, 0 up to date"), first.stdout + first.stderr
+    again = run("jobs.yaml", "--out-dir", out, "--report", styles / "report.json", cwd=tmp_path)
+    assert again.stdout.startswith("0 built, 2 up to date"), again.stdout
+    # a file the style does not name changes nothing; the logo it names does
+    write(styles / "notes.txt", "not part of the style")
+    assert run("jobs.yaml", "--out-dir", out, cwd=tmp_path).stdout.startswith("0 built")
+    logo = styles / "logos" / "tallpine.png"
+    logo.write_bytes(logo.read_bytes() + b"\0")
+    assert run("jobs.yaml", "--out-dir", out, cwd=tmp_path).stdout.startswith("2 built")
