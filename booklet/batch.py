@@ -111,7 +111,20 @@ class Summary:
 
 # --- reading jobs ----------------------------------------------------------------------------
 
-def load_manifest(path: Path, content_dir: Path | None = None) -> list[Job]:
+def _layered(*layers: dict) -> dict:
+    """Settings, each layer over the ones before it. What to print is one choice: a layer that
+    names a preset or sections replaces both."""
+    merged: dict = {}
+    for layer in layers:
+        if "preset" in layer or "sections" in layer:
+            merged.pop("preset", None)
+            merged.pop("sections", None)
+        merged.update(layer)
+    return merged
+
+
+def load_manifest(path: Path, content_dir: Path | None = None,
+                  defaults: dict | None = None) -> list[Job]:
     """The jobs of a manifest file, each checked (paths, presets, sections, styles, patients)."""
     path = Path(path)
     where = shown(path)
@@ -120,14 +133,18 @@ def load_manifest(path: Path, content_dir: Path | None = None) -> list[Job]:
         raw = MANIFEST.check(data, "")
     except Invalid as error:
         raise InputError([f"{where}: {error.path or '(top level)'}: {error.message}"]) from None
-    defaults = raw.get("defaults", {})
+    # the command line's options come beneath the manifest's defaults, then each job's own
+    given = {k: v for k, v in (defaults or {}).items() if v not in (None, False)}
+    layers = [given, raw.get("defaults", {})]
+    lang = next((layer["lang"] for layer in reversed(layers) if "lang" in layer), None)
+    base = _layered(*({k: v for k, v in layer.items() if k != "lang"} for layer in layers))
     jobs = []
     for i, entry in enumerate(raw["jobs"]):
         job_where = f"{where}: jobs[{i}]"
-        settings = {**{k: v for k, v in defaults.items() if k != "lang"},
-                    **{k: v for k, v in entry.items() if k not in ("output", "patient")}}
-        if "lang" in defaults:     # a patient's own lang comes before the defaults' lang
-            settings["default_lang"] = defaults["lang"]
+        settings = _layered(base, {k: v for k, v in entry.items()
+                                   if k not in ("output", "patient")})
+        if lang:                   # a patient's own lang comes before the defaults' lang
+            settings["default_lang"] = lang
         patient = entry.get("patient")
         patient_file = patient_fields = None
         if isinstance(patient, str):

@@ -94,11 +94,16 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
 @content_option
 @click.option("--patients", "patient_list", type=click.Path(dir_okay=False, path_type=Path),
               help="A CSV patient list (columns id, name, plan): one booklet per row.")
-@click.option("--preset", help="With --patients: the preset every booklet starts from.")
-@click.option("--style", "style_name", help="With --patients: a bundled style or style file.")
-@click.option("--paper", type=click.Choice(PAPERS), default=None, help="With --patients.")
-@click.option("--fillable", is_flag=True, help="With --patients: fillable booklets.")
-@lang_option("With --patients: the language for rows without a lang (en or es).")
+@click.option("--preset", help="The preset every booklet starts from (with a manifest: beneath"
+                                " its own defaults).")
+@click.option("--style", "style_name", help="A bundled style or style file (with a manifest:"
+                                            " beneath its own defaults).")
+@click.option("--paper", type=click.Choice(PAPERS), default=None,
+              help="Paper (with a manifest: beneath its own defaults).")
+@click.option("--fillable", is_flag=True, help="Fillable booklets (with a manifest: for jobs"
+                                               " that do not say).")
+@lang_option("The language for jobs and rows that do not give one, nor their patient (en or"
+             " es).")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build"), show_default=True,
               help="Every PDF is written inside this folder.")
@@ -118,7 +123,9 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
             jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper,
                                  lang)
         else:
-            jobs = load_manifest(manifest, content_dir)
+            jobs = load_manifest(manifest, content_dir, defaults={
+                "preset": preset, "style": style_name, "paper": paper, "fillable": fillable,
+                "lang": lang})
     except InputError as error:
         if len(error.problems) == 1:
             raise

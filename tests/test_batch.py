@@ -289,3 +289,27 @@ jobs:
     logo = styles / "logos" / "tallpine.png"
     logo.write_bytes(logo.read_bytes() + b"\0")
     assert run("jobs.yaml", "--out-dir", out, cwd=tmp_path).stdout.startswith("2 built")
+
+
+def test_command_line_options_apply_beneath_the_manifest(tmp_path):
+    """--style, --paper, --lang, --preset and --fillable are defaults beneath the manifest's
+    own: never silently ignored."""
+    write(tmp_path / "jobs.yaml", """\
+defaults: {paper: letter}
+jobs:
+  - {output: plain.pdf, sections: [surgery], format: handout}
+  - {output: own.pdf, sections: [surgery], format: handout, style: default, lang: en}
+  - {output: preset.pdf}
+""")
+    result = run("jobs.yaml", "--out-dir", "out", "--style", "tallpine-oncology", "--lang", "es",
+                 "--paper", "a4", "--preset", "medicines", "--jobs", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    plain = page_texts(out / "plain.pdf")[0]
+    assert "Tallpine Oncology" in plain and "Teléfono" in plain   # --style and --lang
+    with pikepdf.open(out / "plain.pdf") as pdf:
+        assert float(pdf.pages[0].mediabox[3]) == pytest.approx(792)   # the manifest's letter
+    own = page_texts(out / "own.pdf")[0]
+    assert "Tallpine" not in own and "Phone" not in own and "Surgery" in own
+    contents = page_texts(out / "preset.pdf")[1]
+    assert "Somatostatin" in contents or "somatostatina" in contents.lower()  # --preset
