@@ -159,30 +159,45 @@ def load_manifest(path: Path, content_dir: Path | None = None,
 
 def jobs_from_csv(path: Path, preset: str | None, style: str | None,
                   content_dir: Path | None = None, fillable: bool = False,
-                  paper: str | None = None, lang: str | None = None) -> list[Job]:
-    """One personal booklet per row of a patient list (columns: id, name, plan, lang)."""
+                  paper: str | None = None, lang: str | None = None,
+                  warn=None) -> list[Job]:
+    """One personal booklet per row of a patient list (columns: id, name, plan, lang), read
+    as EHR exports write it: a BOM, header case and spaces, commas, semicolons or tabs, and
+    other columns (ignored, with one warning through `warn`). Every row's problems are found
+    before anything is built."""
     path = Path(path)
     where = shown(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-            columns = rows[0].keys() if rows else []
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError([f"{where}: file not found. Fix: check the path to the patient"
                           " list."]) from None
-    except (UnicodeDecodeError, csv.Error) as error:
+    except UnicodeDecodeError as error:
         raise InputError([f"{where}: cannot be read as a UTF-8 CSV file ({error})."
                           " Fix: save it as CSV, UTF-8."]) from None
-    if not rows:
+    header = text.splitlines()[0] if text.strip() else ""
+    delimiter = max(",;\t", key=header.count) if header else ","
+    try:
+        reader = csv.reader(text.splitlines(), delimiter=delimiter)
+        table = [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as error:
+        raise InputError([f"{where}: cannot be read as a CSV file ({error})."
+                          " Fix: save it as CSV, UTF-8."]) from None
+    if len(table) < 2:
         raise InputError([f"{where}: no rows. Fix: add a header line (id,name,plan) and one"
                           " line per patient."])
-    unknown = [c for c in columns if c not in CSV_COLUMNS]
-    if unknown or "id" not in columns:
-        bad = unknown[0] if unknown else "id"
-        problem = (f"unknown column '{bad}'{did_you_mean(bad, CSV_COLUMNS)}" if unknown
+    columns = [c.strip().lower().replace(" ", "_") for c in table[0]]
+    misspelt = [c for c in columns if c not in CSV_COLUMNS and did_you_mean(c, CSV_COLUMNS)]
+    if misspelt or "id" not in columns:
+        bad = misspelt[0] if misspelt else "id"
+        problem = (f"unknown column '{bad}'{did_you_mean(bad, CSV_COLUMNS)}" if misspelt
                    else "the id column is missing")
         raise InputError([f"{where}: {problem}. Fix: use the columns"
                           f" {', '.join(CSV_COLUMNS)} (id is required)."])
+    others = [c for c in columns if c not in CSV_COLUMNS]
+    if others and warn:
+        warn(f"{where}: column{'s' if len(others) > 1 else ''} {', '.join(others)} ignored"
+             f" (booklet reads {', '.join(CSV_COLUMNS)}).")
     settings = {"format": "booklet", "fillable": fillable}
     if preset:
         settings["preset"] = preset
@@ -192,25 +207,33 @@ def jobs_from_csv(path: Path, preset: str | None, style: str | None,
         settings["paper"] = paper
     if lang:
         settings["default_lang"] = lang
-    jobs, seen = [], {}
-    for i, row in enumerate(rows):
+    jobs, seen, problems = [], {}, []
+    for i, cells in enumerate(table[1:]):
+        row = {c: v.strip() for c, v in zip(columns, cells) if c in CSV_COLUMNS}
         line = i + 2
         file_name = safe_file_name(row.get("id") or "")
         if not file_name:
-            raise InputError([f"{where}: line {line}: id is empty or has no letters or digits."
-                              " Fix: give each row an id such as p-0042."])
+            problems.append(f"{where}: line {line}: id is empty or has no letters or digits."
+                            " Fix: give each row an id such as p-0042.")
+            continue
         if file_name in seen:
-            raise InputError([f"{where}: line {line}: id '{file_name}' is used on line"
-                              f" {seen[file_name]} too. Fix: give each row its own id."])
+            problems.append(f"{where}: line {line}: id '{file_name}' is used on line"
+                            f" {seen[file_name]} too. Fix: give each row its own id.")
+            continue
         seen[file_name] = line
         fields = {"name": row.get("name") or None,
                   "plan": [k for k in re.split(r"[;,]", row.get("plan") or "") if k.strip()],
-                  "lang": (row.get("lang") or "").strip() or None}
+                  "lang": row.get("lang") or None}
         fields = {k: v for k, v in fields.items() if v}
         jobs.append(Job(i, f"{where}: line {line} (id {file_name})", f"{file_name}.pdf",
                         _frozen(settings), None, json.dumps(fields, sort_keys=True),
                         str(content_dir) if content_dir else None))
-    check_jobs(jobs)
+    try:
+        check_jobs(jobs)
+    except InputError as error:
+        problems += error.problems
+    if problems:
+        raise InputError(problems)
     return jobs
 
 
@@ -221,7 +244,7 @@ def safe_file_name(text: str) -> str:
 
 def check_jobs(jobs: list[Job]) -> None:
     """Refuse, before building anything, outputs outside the folder or given twice, and
-    presets, sections or styles that do not exist."""
+    presets, sections, styles, patients and plan keywords that do not work."""
     problems, outputs = [], {}
     for job in jobs:
         output = job.output
@@ -235,13 +258,14 @@ def check_jobs(jobs: list[Job]) -> None:
                             f" {outputs[output]}. Fix: give each job its own output.")
         outputs.setdefault(output, job.where)
         try:
-            inline = json.loads(job.patient_fields) if job.patient_fields else {}
-            library = _library(job.content_dir, job.language(inline.get("lang")))
-            choose_sections(library, *_selection(job))
-            _style(job.setting("style", "default"))
             if job.patient_file and not Path(job.patient_file).is_file():
                 raise InputError([f"patient: {job.patient_file}: file not found. Fix: check"
                                   " the path (relative to the manifest)."])
+            patient = _patient(job)
+            library = _library(job.content_dir, job.language(patient and patient.language))
+            add_plan_sections(library, choose_sections(library, *_selection(job)), patient,
+                              job.setting("format", "booklet"))
+            _style(job.setting("style", "default"))
         except BookletError as error:
             problems.append(f"{job.where}: {error.message}")
     if problems:
@@ -264,6 +288,16 @@ def parse_shard(text: str) -> tuple[int, int]:
 def _frozen(settings: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
                         for k, v in settings.items()))
+
+
+def _patient(job: Job):
+    """The job's patient, from its file or its inline fields; None without one."""
+    if job.patient_file:
+        return load_patient(Path(job.patient_file))
+    if job.patient_fields:
+        # the failure line names the job already: the fields are "patient" within it
+        return patient_from_data(json.loads(job.patient_fields), "patient")
+    return None
 
 
 def _selection(job: Job) -> tuple:
@@ -363,13 +397,7 @@ def build_job(job: Job, out_dir: str, known: str | None, force: bool,
         if not force and known == digest and target.is_file():
             return Result(job.index, job.output, "skipped", input_hash=digest)
         style = _style(job.setting("style", "default"))
-        if job.patient_file:
-            patient = load_patient(Path(job.patient_file))
-        elif job.patient_fields:
-            # the failure line names the job already: the fields are "patient" within it
-            patient = patient_from_data(json.loads(job.patient_fields), "patient")
-        else:
-            patient = None
+        patient = _patient(job)
         library = _library(job.content_dir, job.language(patient and patient.language))
         format_ = job.setting("format", "booklet")
         sections = add_plan_sections(library, choose_sections(library, *_selection(job)),

@@ -121,7 +121,7 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
     try:
         if patient_list:
             jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper,
-                                 lang)
+                                 lang, warn=lambda line: click.echo(f"note: {line}", err=True))
         else:
             jobs = load_manifest(manifest, content_dir, defaults={
                 "preset": preset, "style": style_name, "paper": paper, "fillable": fillable,

@@ -110,16 +110,14 @@ def test_every_problem_of_a_manifest_is_listed(tmp_path):
     ("id,name\n,Ada\n", "patients.csv: line 2: id is empty or has no letters or digits."
                         " Fix: give each row an id such as p-0042."),
     ("id,name,plan\np1,Ada,surgery;unknown-thing\n",
-     None),   # a bad plan keyword fails that job only (see below)
+     "patients.csv: line 2 (id p1): patient: plan[1]: unknown plan keyword 'unknown-thing'."
+     " Fix: run 'booklet list' to see the plan keywords."),
 ])
 def test_bad_patient_list_is_refused(tmp_path, rows, message):
     write(tmp_path / "patients.csv", rows)
     result = run("--patients", "patients.csv", "--preset", "newly-diagnosed", "--out-dir", "out",
                  cwd=tmp_path)
-    if message is None:
-        assert result.returncode == 1
-        assert "plan[1]: unknown plan keyword 'unknown-thing'" in result.stderr
-        return
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == "Error: " + message
 
@@ -313,3 +311,30 @@ jobs:
     assert "Tallpine" not in own and "Phone" not in own and "Surgery" in own
     contents = page_texts(out / "preset.pdf")[1]
     assert "Somatostatin" in contents or "somatostatina" in contents.lower()  # --preset
+
+
+def test_an_ehr_export_is_read_as_it_is_written(tmp_path):
+    """A BOM, upper-case headers with spaces, semicolons, an extra column: read, the extra
+    column named once in a note; every row's problems listed before anything is built."""
+    write(tmp_path / "export.csv", "\ufeffID ; Name ;MRN;Plan\n"
+                                   "p1;Ada Example;12345;surgery\n"
+                                   "p2;Bo Example;67890;\n")
+    result = run("--patients", "export.csv", "--out-dir", "out", "--jobs", "1", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "note: export.csv: column mrn ignored (booklet reads id, name, plan, lang)." \
+        in result.stderr
+    assert "12345" not in result.stderr + result.stdout
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["p1.pdf", "p2.pdf"]
+    assert "Ada Example" in page_texts(tmp_path / "out" / "p1.pdf")[0]
+    write(tmp_path / "tabs.csv", "id\tname\tplan\tlang\n"
+                                 "p1\tAda\tnot-a-plan\ten\n"
+                                 "p2\tBo\t\tfr\n"
+                                 "\tCy\t\t\n")
+    bad = run("--patients", "tabs.csv", "--out-dir", "out2", cwd=tmp_path)
+    assert bad.returncode == 2
+    lines = bad.stderr.strip().splitlines()
+    assert any("line 2 (id p1): patient: plan[0]: unknown plan keyword 'not-a-plan'" in l for l in lines)
+    assert any("line 3 (id p2)" in l and "fr" in l for l in lines)
+    assert any("line 4: id is empty" in l for l in lines)
+    assert lines[-1] == "Error: 3 problems in the jobs; nothing was built."
+    assert not (tmp_path / "out2").exists()
