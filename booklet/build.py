@@ -30,10 +30,19 @@ def build_pdf(plan: m.DocumentPlan) -> tuple[bytes, int]:
     return pdf, facts.total
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(target: Path, data: bytes) -> Path:
     """Write `data` to `target` via a temporary file in the same folder, then rename.
 
-    A run that is killed half-way never leaves a half-written PDF behind.
+    A run that is killed half-way never leaves a half-written PDF behind. The file gets the
+    mode the umask gives new files (0644 with the usual 022), so a web server or shared drive
+    can read it.
     """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
@@ -46,6 +55,7 @@ def write_atomic(target: Path, data: bytes) -> Path:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        os.chmod(temp, 0o666 & ~_umask())   # as any new file: mkstemp's 0600 is for the part
         os.replace(temp, target)
     except OSError as error:
         Path(temp).unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from .errors import BookletError, ChecksFailed, InputError, JobsFailed
 from .language import language_code
 from .patient import PATIENT, load_patient, patient_from_options
 from .resources import bundled, bundled_styles, style_path
-from .style import PAPERS, STYLE, load_style
+from .style import PAPERS, STYLE, load_style, style_in_language
 
 content_option = click.option(
     "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -38,10 +38,30 @@ def _library(content_dir: Path | None, lang: str | None = None):
     return load_library(content_dir or bundled("content"), lang)
 
 
-@click.group()
+class Main(click.Group):
+    """The command group: every option can also come from BOOKLET_<COMMAND>_<OPTION>
+    (BOOKLET_BUILD_STYLE=tallpine-oncology), Click's environment variable prefix."""
+
+    def main(self, *args, **kwargs):
+        kwargs.setdefault("auto_envvar_prefix", "BOOKLET")
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="booklet")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems (no 'wrote' lines,"
+                                                   " notes or summaries).")
+@click.pass_context
+def main(ctx, quiet: bool) -> None:
     """Large-print patient booklets and handouts about pancreatic neuroendocrine tumors."""
+    ctx.obj = {"quiet": quiet}
+
+
+def say(text: str, err: bool = False) -> None:
+    """A status line (to stderr with `err`), unless --quiet."""
+    ctx = click.get_current_context(silent=True)
+    if not (ctx and ctx.find_root().obj and ctx.find_root().obj.get("quiet")):
+        click.echo(text, err=err)
 
 
 @main.command()
@@ -67,7 +87,8 @@ def main() -> None:
 @click.option("--fillable", is_flag=True,
               help="Tick boxes, answer lines and notes pages become PDF form fields.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("booklet.pdf"), show_default=True, help="The PDF file to write.")
+              default=Path("booklet.pdf"), show_default=True,
+              help="The PDF file to write; - writes it to standard output.")
 def build(content_dir, lang, style_name, preset, section_ids, everything, format_, paper,
           full_glossary, standard_print, patient_file, name, plan_keywords, fillable,
           output) -> None:
@@ -80,13 +101,19 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
     sections = choose_sections(library, preset, section_ids, everything)
     sections = add_plan_sections(library, sections, patient, format_)
     if format_ == "handout" and patient is not None and patient.plan:
-        click.echo("note: plan keywords add sections to a booklet only; this handout prints"
-                   " the sections chosen for it.", err=True)
+        say("note: plan keywords add sections to a booklet only; this handout prints"
+            " the sections chosen for it.", err=True)
     plan = plan_document(library, style, sections, format_, paper, full_glossary, patient,
                          fillable)
     pdf, pages = build_pdf(plan)
+    if str(output) == "-":          # the PDF to stdout, and nothing else there
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        say(f"wrote the PDF to stdout ({pages} pages, {len(sections)} sections, {format_})",
+            err=True)
+        return
     write_atomic(output, pdf)
-    click.echo(f"wrote {output} ({pages} pages, {len(sections)} sections, {format_})")
+    say(f"wrote {output} ({pages} pages, {len(sections)} sections, {format_})")
 
 
 @main.command()
@@ -105,7 +132,7 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
 @lang_option("The language for jobs and rows that do not give one, nor their patient (en or"
              " es).")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("build"), show_default=True,
+              default=Path("booklets"), show_default=True,
               help="Every PDF is written inside this folder.")
 @click.option("--jobs", "workers", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of CPUs).")
@@ -121,7 +148,7 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
     try:
         if patient_list:
             jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper,
-                                 lang, warn=lambda line: click.echo(f"note: {line}", err=True))
+                                 lang, warn=lambda line: say(f"note: {line}", err=True))
         else:
             jobs = load_manifest(manifest, content_dir, defaults={
                 "preset": preset, "style": style_name, "paper": paper, "fillable": fillable,
@@ -135,13 +162,15 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
     if shard:
         jobs = shard_jobs(jobs, *parse_shard(shard))
     started = time.perf_counter()
-    with click.progressbar(length=len(jobs), label="building", file=sys.stderr) as bar:
+    quiet = click.get_current_context().find_root().obj["quiet"]
+    with click.progressbar(length=len(jobs), label="building", file=sys.stderr,
+                           hidden=quiet) as bar:
         summary = run_jobs(jobs, out_dir, workers or default_workers(), force,
                            on_result=lambda result: bar.update(1), report=report)
     seconds = time.perf_counter() - started
-    click.echo(f"{summary.count('built')} built, {summary.count('skipped')} up to date,"
-               f" {summary.count('failed')} failed ({len(jobs)} jobs, {seconds:.1f} s,"
-               f" in {out_dir})")
+    say(f"{summary.count('built')} built, {summary.count('skipped')} up to date,"
+        f" {summary.count('failed')} failed ({len(jobs)} jobs, {seconds:.1f} s,"
+        f" in {out_dir})")
     where = {job.index: job.where for job in jobs}
     for result in sorted(summary.failed, key=lambda r: r.index):
         click.echo(f"  failed: {where[result.index]} -> {result.output}: {result.reason}",
@@ -180,8 +209,12 @@ def list_(content_dir, lang) -> None:
               help="Style files to check (default: the bundled styles).")
 @click.option("--standard-print", is_flag=True,
               help="Accept a style's base_size of 14 or 16 (standard-print copies).")
-def check(content_dir, lang, style_files, standard_print) -> None:
-    """Check all content and styles; exit 1 if anything needs fixing."""
+@click.option("--patient", "patient_files", multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A patient file to check too (fields, plan keywords); repeat for more.")
+def check(content_dir, lang, style_files, standard_print, patient_files) -> None:
+    """Check all content, styles (in every language of the content) and patient files; list
+    every problem; exit 1 if anything needs fixing."""
     problems: list[str] = []
     libraries = []
     for code in [lang] if lang else content_languages(content_dir or bundled("content")):
@@ -195,6 +228,20 @@ def check(content_dir, lang, style_files, standard_print) -> None:
             styles.append(load_style(path, standard_print))
         except InputError as error:
             problems += error.problems
+    for style in styles:            # a style must print in every language the content has
+        for library in libraries:
+            try:
+                style_in_language(style, language_code(library.info.language))
+            except InputError as error:
+                problems += error.problems
+    for path in patient_files:
+        try:
+            patient = load_patient(path)
+            for library in libraries:
+                if patient.language in (None, language_code(library.info.language)):
+                    add_plan_sections(library, choose_sections(library), patient)
+        except InputError as error:
+            problems += error.problems
     findings = [f for library in libraries for f in check_library(library, dt.date.today())]
     if not problems:
         findings += [f for library in libraries for f in check_handouts(library, styles)]
@@ -205,6 +252,7 @@ def check(content_dir, lang, style_files, standard_print) -> None:
             problems.append(finding.text)
         else:
             click.echo(finding.text)
+    problems = list(dict.fromkeys(problems))
     for line in problems:
         click.echo(line, err=True)
     if problems:
