@@ -588,9 +588,8 @@ def _sheet(plan: m.DocumentPlan, theme: Theme, sheet: m.Sheet, msgs: dict) -> li
             Element("LI", parent=checklist), fillable=plan.fillable))
     if sheet.terms:
         story.append(para(theme, msgs["handout_words"], "h2", "H2"))
-        story += [_raw_para(theme, f"<b>{escape(t.term)}</b>: {markup(t.definition)}", "item")
-                  for t in sheet.terms]
-        story[-len(sheet.terms):] = [tagged(p, "P") for p in story[-len(sheet.terms):]]
+        story += [tagged(_raw_para(theme, f"<b>{escape(t.term)}</b>: {markup(t.definition)}",
+                                   "item"), "P") for t in sheet.terms]
     publishers = dict.fromkeys(src.publisher.split(" (")[0] for src in section.sources)
     ending = [msgs["handout_sources"].format(sources="; ".join(publishers))]
     address = plan.style.qr or plan.style.contacts.website
