@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -53,23 +52,17 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
 def warm_per_booklet(copies: int) -> float:
     """Seconds per personalized booklet in a process that has built one already."""
     sys.path.insert(0, str(REPO))
-    from booklet.assemble import add_plan_sections, choose_sections, plan_document
-    from booklet.build import build_pdf
-    from booklet.content import load_library
+    from booklet.copies.workshop import Workshop
     from booklet.patient import patient_from_data
-    from booklet.resources import bundled, style_path
-    from booklet.style import load_style
+    from booklet.request import BookletRequest, make_booklet
 
-    library = load_library(bundled("content"))
-    style = load_style(style_path("default"))
+    workshop = Workshop()           # one per process, as the CLI and each batch worker have
     times = []
     for i in range(copies + 1):
-        person = patient_from_data(patient(i), "bench")
-        sections = add_plan_sections(library, choose_sections(library, None, SECTIONS), person)
-        plan = plan_document(library, style, sections, patient=person)
+        request = BookletRequest(sections=tuple(SECTIONS), patient=patient_from_data(patient(i), "bench"))
         started = time.perf_counter()
-        build_pdf(replace(plan))
-        if i:                      # the first copy warms caches up
+        make_booklet(request, workshop)
+        if i:                      # the first copy fills the workshop
             times.append(time.perf_counter() - started)
     return statistics.median(times)
 

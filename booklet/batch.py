@@ -19,14 +19,16 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
-from .build import build_pdf, write_atomic
-from .content import load_library, read_yaml, shown
+from .assemble import FORMATS
+from .copies.workshop import Workshop
+from .content import read_yaml, shown
 from .errors import BookletError, InputError
 from .language import LANG_FIELD, language_code
 from .patient import PATIENT, load_patient, patient_from_data
+from .output import write_atomic
+from .request import BookletRequest, make_booklet, plan_request
 from .resources import bundled, style_path
-from .style import PAPERS, load_style
+from .style import PAPERS
 from .validate import (AnyOf, Boolean, Choice, Const, Field, Id, Invalid, ListOf, Record, Text,
                        did_you_mean)
 
@@ -74,6 +76,18 @@ class Job:
 
     def setting(self, name, default=None):
         return dict(self.settings).get(name, default)
+
+    def request(self) -> BookletRequest:
+        """What this job prints, for whom and how: the request every build path takes."""
+        patient = _patient(self)
+        preset, sections, everything = _selection(self)
+        return BookletRequest(
+            content=Path(self.content_dir) if self.content_dir else None,
+            language=self.language(patient and patient.language),
+            style=self.setting("style", "default"), preset=preset, sections=sections,
+            everything=everything, format=self.setting("format", "booklet"),
+            paper=self.setting("paper"), full_glossary=bool(self.setting("full_glossary")),
+            fillable=bool(self.setting("fillable")), patient=patient)
 
     def language(self, patient_lang: str | None = None) -> str | None:
         """The job's own lang, else the patient's, else the manifest defaults' (None: English)."""
@@ -242,9 +256,11 @@ def safe_file_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text.strip()).strip(".-")[:80]
 
 
-def check_jobs(jobs: list[Job]) -> None:
+def check_jobs(jobs: list[Job], workshop: Workshop | None = None) -> None:
     """Refuse, before building anything, outputs outside the folder or given twice, and
-    presets, sections, styles, patients and plan keywords that do not work."""
+    presets, sections, styles, patients and plan keywords that do not work: each job is
+    planned as it will be built."""
+    workshop = workshop or Workshop()
     problems, outputs = [], {}
     for job in jobs:
         output = job.output
@@ -261,11 +277,7 @@ def check_jobs(jobs: list[Job]) -> None:
             if job.patient_file and not Path(job.patient_file).is_file():
                 raise InputError([f"patient: {job.patient_file}: file not found. Fix: check"
                                   " the path (relative to the manifest)."])
-            patient = _patient(job)
-            library = _library(job.content_dir, job.language(patient and patient.language))
-            add_plan_sections(library, choose_sections(library, *_selection(job)), patient,
-                              job.setting("format", "booklet"))
-            _style(job.setting("style", "default"))
+            plan_request(job.request(), workshop)
         except BookletError as error:
             problems.append(f"{job.where}: {error.message}")
     if problems:
@@ -308,16 +320,6 @@ def _selection(job: Job) -> tuple:
 
 
 # --- building ---------------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def _library(content_dir: str | None, language: str | None = None):
-    return load_library(Path(content_dir) if content_dir else bundled("content"), language)
-
-
-@lru_cache(maxsize=None)
-def _style(name: str):
-    return load_style(style_path(name))
-
 
 PACKAGE = Path(__file__).resolve().parent
 # The libraries and font packages whose versions shape a PDF's bytes.
@@ -363,21 +365,22 @@ def _content_files(folder: str, skip: tuple[str, ...]) -> tuple[str, ...]:
                  and not any(p.is_relative_to(s) for s in skip))
 
 
-def _style_files(name: str) -> tuple[str, ...]:
+def _style_files(name: str, workshop: Workshop) -> tuple[str, ...]:
     """The style file and exactly the files it names (logo, fonts)."""
-    style = _style(name)
+    style = workshop.style(style_path(name))
     return tuple(str(p) for p in (style.path, style.logo and style.logo.path,
                                   *(style.font_files or ())) if p)
 
 
-def input_hash(job: Job, skip: tuple[str, ...] = ()) -> str:
+def input_hash(job: Job, skip: tuple[str, ...] = (), workshop: Workshop | None = None) -> str:
     """What a job's PDF depends on: the program, its settings, the content, the style and the
     files it names, and the patient; nothing under `skip` (resolved paths)."""
     digest = hashlib.sha256()
     content = job.content_dir or str(bundled("content"))
     parts = [program_hash(), repr(job.settings), job.output,
              _files_hash(_content_files(content, skip)),
-             _files_hash(_style_files(job.setting("style", "default"))),
+             _files_hash(_style_files(job.setting("style", "default"),
+                                      workshop or Workshop())),
              job.patient_fields or ""]
     if job.patient_file:
         parts.append(Path(job.patient_file).read_bytes().hex())
@@ -388,24 +391,18 @@ def input_hash(job: Job, skip: tuple[str, ...] = ()) -> str:
 
 
 def build_job(job: Job, out_dir: str, known: str | None, force: bool,
-              skip: tuple[str, ...] = ()) -> Result:
-    """Build one job in this process; any error becomes the job's one-line reason."""
+              skip: tuple[str, ...] = (), workshop: Workshop | None = None) -> Result:
+    """Build one job in this process, with its Workshop; any error becomes the job's one-line
+    reason."""
     started = time.perf_counter()
     target = Path(out_dir) / job.output
+    workshop = workshop or Workshop()
     try:
-        digest = input_hash(job, skip)
+        digest = input_hash(job, skip, workshop)
         if not force and known == digest and target.is_file():
             return Result(job.index, job.output, "skipped", input_hash=digest)
-        style = _style(job.setting("style", "default"))
-        patient = _patient(job)
-        library = _library(job.content_dir, job.language(patient and patient.language))
-        format_ = job.setting("format", "booklet")
-        sections = add_plan_sections(library, choose_sections(library, *_selection(job)),
-                                     patient, format_)
-        plan = plan_document(library, style, sections, format_,
-                             job.setting("paper"), bool(job.setting("full_glossary")), patient,
-                             bool(job.setting("fillable")))
-        pdf, pages = build_pdf(plan)
+        made = make_booklet(job.request(), workshop)
+        pdf, pages = made.pdf, made.pages
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, pdf)
         return Result(job.index, job.output, "built", pages=pages,
@@ -417,14 +414,25 @@ def build_job(job: Job, out_dir: str, known: str | None, force: bool,
                       reason=f"internal error ({type(error).__name__}); please report it")
 
 
+_WORKER_WORKSHOP: Workshop | None = None   # in a worker process: its own Workshop
+
+
+def _start_worker(workshop: Workshop) -> None:
+    global _WORKER_WORKSHOP
+    _WORKER_WORKSHOP = workshop     # forked: the parent's, copied into this process
+
+
 def _build_in_worker(args) -> Result:
-    return build_job(*args)
+    return build_job(*args, workshop=_WORKER_WORKSHOP)
 
 
 def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
-             on_result=None, report: Path | None = None) -> Summary:
-    """Build the jobs with `workers` processes; record each built PDF's input hash. What the
-    run writes (the output folder, the report) is never part of an input hash."""
+             on_result=None, report: Path | None = None,
+             workshop: Workshop | None = None) -> Summary:
+    """Build the jobs with `workers` processes, each with a Workshop (a copy of `workshop`,
+    or a fresh one); record each built PDF's input hash. What the run writes (the output
+    folder, the report) is never part of an input hash."""
+    workshop = workshop or Workshop()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     skip = tuple(str(p.resolve()) for p in (out_dir, report) if p is not None)
@@ -454,9 +462,10 @@ def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
     try:
         if workers <= 1 or len(tasks) <= 1:
             for task in tasks:
-                record(build_job(*task))
+                record(build_job(*task, workshop=workshop))
         else:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(
+                    workers, initializer=_start_worker, initargs=(workshop,)) as pool:
                 for result in pool.imap_unordered(_build_in_worker, tasks):
                     record(result)
     finally:

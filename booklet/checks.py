@@ -15,8 +15,8 @@ from .content import shown
 from .errors import InputError
 from .language import language_code
 from .readability import grade, inflesz, inflesz_band
-from .render.document import measure_pages
-from .render.fonts import check_glyphs, fonts_for
+from .layout.document import measure_pages
+from .fonts import check_glyphs, fonts_for
 
 REVIEW_MAX_AGE = dt.timedelta(days=2 * 365)
 GRADE_LIMIT = 8.0

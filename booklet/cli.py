@@ -10,16 +10,17 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .assemble import FORMATS, add_plan_sections, choose_sections, plan_document
+from .assemble import FORMATS, add_plan_sections, choose_sections
 from .batch import default_workers, jobs_from_csv, load_manifest, parse_shard, run_jobs
 from .batch import shard as shard_jobs
-from .build import build_pdf, write_atomic
+from .output import write_atomic
 from .checks import check_handouts, check_library, check_twins
 from .content import content_languages, json_schemas, load_library
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
 from .language import language_code
 from .patient import PATIENT, load_patient, patient_from_options
-from .resources import bundled, bundled_styles, style_path
+from .request import BookletRequest, make_booklet
+from .resources import bundled, bundled_styles
 from .style import PAPERS, STYLE, load_style, style_in_language
 
 content_option = click.option(
@@ -38,30 +39,36 @@ def _library(content_dir: Path | None, lang: str | None = None):
     return load_library(content_dir or bundled("content"), lang)
 
 
-class Main(click.Group):
-    """The command group: every option can also come from BOOKLET_<COMMAND>_<OPTION>
-    (BOOKLET_BUILD_STYLE=tallpine-oncology), Click's environment variable prefix."""
-
-    def main(self, *args, **kwargs):
-        kwargs.setdefault("auto_envvar_prefix", "BOOKLET")
-        return super().main(*args, **kwargs)
-
-
-@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="booklet")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems (no 'wrote' lines,"
                                                    " notes or summaries).")
+@click.option("-v", "--verbose", is_flag=True, help="Say more: each batch job as it ends, and"
+                                                     " how long a build took.")
 @click.pass_context
-def main(ctx, quiet: bool) -> None:
+def main(ctx, quiet: bool, verbose: bool) -> None:
     """Large-print patient booklets and handouts about pancreatic neuroendocrine tumors."""
-    ctx.obj = {"quiet": quiet}
+    ctx.obj = {"quiet": quiet, "verbose": verbose and not quiet}
 
 
-def say(text: str, err: bool = False) -> None:
-    """A status line (to stderr with `err`), unless --quiet."""
+def _flag(name: str) -> bool:
     ctx = click.get_current_context(silent=True)
-    if not (ctx and ctx.find_root().obj and ctx.find_root().obj.get("quiet")):
+    return bool(ctx and ctx.find_root().obj and ctx.find_root().obj.get(name))
+
+
+def say(text: str, err: bool = False, verbose: bool = False) -> None:
+    """A status line (to stderr with `err`), unless --quiet; with `verbose`, only with -v."""
+    if not _flag("quiet") and (_flag("verbose") or not verbose):
         click.echo(text, err=err)
+
+
+def emit_json(data) -> None:
+    """What --json prints: one JSON document on stdout, and nothing else there."""
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+json_option = click.option("--json", "as_json", is_flag=True,
+                           help="Print the result as JSON on standard output.")
 
 
 @main.command()
@@ -95,17 +102,14 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
     """Build one booklet or handout as a PDF."""
     patient = patient_from_options(load_patient(patient_file) if patient_file else None,
                                    name, plan_keywords)
-    lang = lang or (patient.language if patient else None)
-    library = _library(content_dir, lang)
-    style = load_style(style_path(style_name), standard_print)
-    sections = choose_sections(library, preset, section_ids, everything)
-    sections = add_plan_sections(library, sections, patient, format_)
-    if format_ == "handout" and patient is not None and patient.plan:
-        say("note: plan keywords add sections to a booklet only; this handout prints"
-            " the sections chosen for it.", err=True)
-    plan = plan_document(library, style, sections, format_, paper, full_glossary, patient,
-                         fillable)
-    pdf, pages = build_pdf(plan)
+    started = time.perf_counter()
+    made = make_booklet(BookletRequest(
+        content_dir, lang, style_name, preset, tuple(section_ids), everything, format_, paper,
+        full_glossary, standard_print, fillable, patient))
+    for note in made.notes:
+        say(f"note: {note}", err=True)
+    pdf, pages, sections = made.pdf, made.pages, made.plan.sections
+    say(f"built in {time.perf_counter() - started:.2f} s", err=True, verbose=True)
     if str(output) == "-":          # the PDF to stdout, and nothing else there
         sys.stdout.buffer.write(pdf)
         sys.stdout.buffer.flush()
@@ -140,8 +144,9 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
 @click.option("--force", is_flag=True, help="Rebuild jobs whose inputs have not changed.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report of every job here.")
+@json_option
 def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillable, lang,
-          out_dir, workers, shard, force, report) -> None:
+          out_dir, workers, shard, force, report, as_json) -> None:
     """Build many PDFs: the jobs of MANIFEST, or one booklet per row of --patients."""
     if bool(manifest) == bool(patient_list):
         raise InputError(["batch: give a MANIFEST file or --patients LIST.csv (one of them)."])
@@ -162,19 +167,35 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
     if shard:
         jobs = shard_jobs(jobs, *parse_shard(shard))
     started = time.perf_counter()
-    quiet = click.get_current_context().find_root().obj["quiet"]
-    with click.progressbar(length=len(jobs), label="building", file=sys.stderr,
-                           hidden=quiet) as bar:
-        summary = run_jobs(jobs, out_dir, workers or default_workers(), force,
-                           on_result=lambda result: bar.update(1), report=report)
-    seconds = time.perf_counter() - started
-    say(f"{summary.count('built')} built, {summary.count('skipped')} up to date,"
-        f" {summary.count('failed')} failed ({len(jobs)} jobs, {seconds:.1f} s,"
-        f" in {out_dir})")
     where = {job.index: job.where for job in jobs}
-    for result in sorted(summary.failed, key=lambda r: r.index):
-        click.echo(f"  failed: {where[result.index]} -> {result.output}: {result.reason}",
-                   err=True)
+    # Click's progress bar, on a terminal only; -v names each job as it ends instead.
+    verbose = _flag("verbose")
+    hidden = _flag("quiet") or verbose or not sys.stderr.isatty()
+
+    def ended(result, bar) -> None:
+        bar.update(1)
+        detail = f"{result.pages} pages, {result.seconds:.2f} s" if result.status == "built" \
+            else result.reason or "inputs unchanged"
+        say(f"  {result.status}: {where[result.index]} -> {result.output} ({detail})",
+            err=True, verbose=True)
+
+    with click.progressbar(length=len(jobs), label="building", file=sys.stderr,
+                           hidden=hidden) as bar:
+        summary = run_jobs(jobs, out_dir, workers or default_workers(), force,
+                           on_result=lambda result: ended(result, bar), report=report)
+    seconds = time.perf_counter() - started
+    line = (f"{summary.count('built')} built, {summary.count('skipped')} up to date,"
+            f" {summary.count('failed')} failed ({len(jobs)} jobs, {seconds:.1f} s,"
+            f" in {out_dir})")
+    if as_json:
+        emit_json(summary.report())
+        say(line, err=True)
+    else:
+        say(line)
+    if not verbose:
+        for result in sorted(summary.failed, key=lambda r: r.index):
+            click.echo(f"  failed: {where[result.index]} -> {result.output}: {result.reason}",
+                       err=True)
     if report:
         write_atomic(report, (json.dumps(summary.report(), indent=2) + "\n").encode())
     if summary.failed:
@@ -184,9 +205,22 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
 @main.command(name="list")
 @content_option
 @lang_option()
-def list_(content_dir, lang) -> None:
-    """List the sections, presets and styles."""
+@json_option
+def list_(content_dir, lang, as_json) -> None:
+    """List the sections, presets, styles and plan keywords."""
     library = _library(content_dir, lang)
+    if as_json:
+        emit_json({
+            "language": library.info.language,
+            "sections": [{"id": s.id, "title": s.title, "topics": list(s.topics),
+                          "handout": s.handout is not None}
+                         for s in library.sections.values()],
+            "presets": [{"id": p.id, "title": p.title, "sections": list(p.sections)}
+                        for p in library.presets.values()],
+            "styles": [{"id": name, "name": load_style(path).name, "file": str(path)}
+                       for name, path in bundled_styles().items()],
+            "plan_keywords": {k: list(ids) for k, ids in library.plan_keywords.items()}})
+        return
     click.echo("Sections:")
     for s in library.sections.values():
         click.echo(f"  {s.id:28} {s.title}")
@@ -212,7 +246,8 @@ def list_(content_dir, lang) -> None:
 @click.option("--patient", "patient_files", multiple=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="A patient file to check too (fields, plan keywords); repeat for more.")
-def check(content_dir, lang, style_files, standard_print, patient_files) -> None:
+@json_option
+def check(content_dir, lang, style_files, standard_print, patient_files, as_json) -> None:
     """Check all content, styles (in every language of the content) and patient files; list
     every problem; exit 1 if anything needs fixing."""
     problems: list[str] = []
@@ -247,17 +282,24 @@ def check(content_dir, lang, style_files, standard_print, patient_files) -> None
         findings += [f for library in libraries for f in check_handouts(library, styles)]
     if len(libraries) > 1 and not problems:
         findings += check_twins(libraries)
+    notes = []
     for finding in findings:
         if finding.level == "problem":
             problems.append(finding.text)
         else:
-            click.echo(finding.text)
+            notes.append(finding.text)
     problems = list(dict.fromkeys(problems))
-    for line in problems:
-        click.echo(line, err=True)
+    if as_json:
+        emit_json({"ok": not problems, "problems": problems, "notes": notes})
+    else:
+        for line in notes:
+            click.echo(line)
+        for line in problems:
+            click.echo(line, err=True)
     if problems:
         raise ChecksFailed(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found.")
-    click.echo("all content and styles are valid")
+    if not as_json:
+        say("all content and styles are valid")
 
 
 @main.command()
@@ -275,3 +317,21 @@ def schema(output_dir: Path) -> None:
         target = output_dir / f"{kind}.schema.json"
         write_atomic(target, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode())
         click.echo(f"wrote {target}")
+
+
+def _name_environment_variables(group: click.Group) -> None:
+    """Every option of every command can also come from BOOKLET_<COMMAND>_<OPTION>, named as
+    the option is written (BOOKLET_BUILD_STYLE=tallpine-oncology, BOOKLET_BATCH_JOBS=2); a
+    flag is on with 1, true or yes. --help shows each one's name."""
+    for name, command in group.commands.items():
+        for param in command.params:
+            long = [o for o in param.opts if o.startswith("--")]
+            if isinstance(param, click.Option) and long and param.name not in ("help",):
+                param.envvar = f"BOOKLET_{name.upper()}_{long[0][2:].upper().replace('-', '_')}"
+                param.show_envvar = True
+    for param in group.params:
+        if param.name in ("quiet", "verbose"):
+            param.envvar, param.show_envvar = f"BOOKLET_{param.name.upper()}", True
+
+
+_name_environment_variables(main)

@@ -209,6 +209,8 @@ class Logo:
     file: str
     alt: str
     path: Path | None = None  # resolved against the style file's folder on load
+    # what was read from the file on load: an SVG's Drawing or a PNG/JPEG's pixel size
+    picture: object = field(default=None, compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True)

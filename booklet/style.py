@@ -1,6 +1,7 @@
 """Brands: load a style file, check its colours, and derive the type scale from it."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -154,8 +155,8 @@ def load_style(path: Path, standard_print: bool = False) -> m.Style:
     if "logo" in raw:
         logo_path = _style_file(path, "logo.file", raw["logo"]["file"], LOGO_TYPES,
                                 "a PNG, JPEG or SVG picture")
-        _check_picture(path, raw["logo"]["file"], logo_path)
-        logo = m.Logo(raw["logo"]["file"], raw["logo"]["alt"], logo_path)
+        picture = _read_picture(path, raw["logo"]["file"], logo_path)
+        logo = m.Logo(raw["logo"]["file"], raw["logo"]["alt"], logo_path, picture)
     style = m.Style(
         id=path.stem, name=raw["name"], clinic=raw["clinic"], colors=raw["colors"],
         font_family=font, base_size=base_size,
@@ -189,12 +190,32 @@ def _style_file(style_path: Path, field: str, name: str, suffixes: tuple[str, ..
     return target
 
 
-def _check_picture(style_path: Path, name: str, target: Path) -> None:
-    """The logo must be a picture reportlab (or svglib) can read; checked before drawing."""
-    from .render.brand import read_logo  # reportlab and svglib load only for a logo
+def read_logo(path: Path):
+    """An SVG logo as a reportlab Drawing, or a PNG/JPEG's pixel size; ValueError if unreadable.
 
+    Read once, when the style is loaded: the Logo keeps it for every page that shows it.
+    """
+    if path.suffix.lower() != ".svg":
+        from reportlab.lib.utils import ImageReader  # reportlab and svglib load only for a logo
+        return ImageReader(str(path)).getSize()
+    from svglib.svglib import svg2rlg  # only styles with an SVG logo need it
+
+    quiet = logging.getLogger("svglib")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)  # svglib logs parse errors; we report them in one line
     try:
-        read_logo(target)
+        drawing = svg2rlg(path, external_reference_root=str(path.parent))
+    finally:
+        quiet.setLevel(level)
+    if drawing is None or drawing.width <= 0 or drawing.height <= 0:
+        raise ValueError(f"{path.name} is not an SVG picture with a width and height")
+    return drawing
+
+
+def _read_picture(style_path: Path, name: str, target: Path):
+    """The logo must be a picture reportlab (or svglib) can read; checked before drawing."""
+    try:
+        return read_logo(target)
     except (OSError, ValueError, SyntaxError) as error:
         raise InputError([f"{shown(style_path)}: logo.file: '{name}' cannot be read as a"
                           f" picture ({type(error).__name__}). Fix: save it again as PNG,"

@@ -11,15 +11,17 @@ import pytest
 # drawing that is neither inside a structure element nor an artifact.
 os.environ["BOOKLET_STRICT_TAGS"] = "1"
 
-from booklet.assemble import choose_sections, plan_document
-from booklet.build import build_pdf
 from booklet.content import load_library
+from booklet.copies.workshop import Workshop
+from booklet.language import language_code
+from booklet.request import BookletRequest, make_booklet
 from booklet.resources import bundled, style_path
 from booklet.style import load_style
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE_CONTENT = TESTS / "fixtures" / "content"
 GOLDEN = TESTS / "golden"
+WORKSHOP = Workshop()   # the test session's, as a CLI process has one
 
 
 def pytest_addoption(parser):
@@ -58,13 +60,16 @@ def default_style():
 
 def make_pdf(folder: Path, name: str, library, style, *, preset=None, sections=(),
              everything=False, format="booklet", paper=None, full_glossary=False):
-    """Build a PDF through the same functions the CLI calls and write it to folder/name."""
-    chosen = choose_sections(library, preset, sections, everything)
-    plan = plan_document(library, style, chosen, format, paper, full_glossary)
-    pdf, _ = build_pdf(plan)
+    """Build a PDF of this library and style through the one build path (the request the CLI
+    makes) and write it to folder/name."""
+    made = make_booklet(BookletRequest(
+        content=library.root, language=language_code(library.info.language),
+        style=str(style.path), preset=preset, sections=tuple(sections), everything=everything,
+        format=format, paper=paper, full_glossary=full_glossary,
+        standard_print=style.base_size < 18), WORKSHOP)
     path = folder / name
-    path.write_bytes(pdf)
-    return path, plan
+    path.write_bytes(made.pdf)
+    return path, made.plan
 
 
 @pytest.fixture(scope="session")

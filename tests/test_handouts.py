@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from booklet.assemble import add_plan_sections, choose_sections, plan_document
-from booklet.build import build_pdf
+from booklet.output import build_pdf
 from booklet.checks import check_handouts, handout_page_limit
 from booklet.content import load_library
 from booklet.resources import bundled, bundled_styles, style_path

@@ -9,7 +9,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 
 from booklet.assemble import plan_document
 from booklet.messages import format_date
-from booklet.build import build_pdf
+from booklet.output import build_pdf
 from booklet.checks import terms_used
 from booklet.messages import catalogue
 from booklet.resources import style_path
@@ -260,8 +260,9 @@ def test_split_paragraph_parts_keep_the_line_breaks_of_the_whole(markup, fixture
     """Each part of a split paragraph wraps to the lines it was given, so it fits its room.
     (This Spanish paragraph at 20 pt once stopped a build: its first part re-wrapped to three
     lines in room for two, because the spaces added for text extraction were measured.)"""
-    from booklet.render.blocks import para
-    from booklet.render.theme import Theme
+    from booklet.layout.blocks import para
+    from booklet.layout.flowables import ParagraphMemo
+    from booklet.layout.theme import Theme
 
     text = ("También son muy útiles para el síndrome carcinoide. Es un grupo de síntomas"
             " causados por las hormonas de algunos tipos de tumor neuroendocrino (TNE). Se le"
@@ -271,7 +272,7 @@ def test_split_paragraph_parts_keep_the_line_breaks_of_the_whole(markup, fixture
         text = text.replace("síndrome carcinoide", "**síndrome carcinoide**")
     plan = plan_document(fixture_library, load_style(style_path("tallpine-oncology")),
                          list(fixture_library.sections.values())[:1])
-    theme = Theme.for_plan(plan)
+    theme = Theme.of(plan, ParagraphMemo())   # as a Workshop's theme, remembering parses
     width = theme.frame_width
     leading = para(theme, "x").style.leading
     whole = round(para(theme, text).wrap(width, 10_000)[1] / leading)
@@ -285,9 +286,9 @@ def test_split_paragraph_parts_keep_the_line_breaks_of_the_whole(markup, fixture
 
 
 def test_a_word_wider_than_its_line_splits_at_a_syllable_with_a_hyphen():
-    from booklet.render.blocks import para
-    from booklet.render.fonts import fonts_for
-    from booklet.render.theme import Theme
+    from booklet.layout.blocks import para
+    from booklet.fonts import fonts_for
+    from booklet.layout.theme import Theme
 
     def words(paragraph):
         return [line[1] if isinstance(line, tuple) else [w.text for w in line.words]

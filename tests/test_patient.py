@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from booklet import model as m
 from booklet.assemble import add_plan_sections, choose_sections, plan_document
-from booklet.build import build_pdf
+from booklet.output import build_pdf
 from booklet.cli import main
 from booklet.messages import catalogue
 from booklet.patient import load_patient, patient_from_options

@@ -1,5 +1,6 @@
-"""Personal booklets made from a template (render/personal.py): each copy must read, look and
-tag exactly like the same booklet laid out whole, and hold nothing of any other patient."""
+"""Personal booklets made from a template (booklet/copies/template.py): each copy must read,
+look and tag exactly like the same booklet laid out whole (a Workshop that reuses nothing),
+and hold nothing of any other patient."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,12 +16,11 @@ from PIL import ImageChops
 
 from booklet import model as m
 from booklet.assemble import add_plan_sections, choose_sections, plan_document
-from booklet.build import build_pdf
 from booklet.content import load_library
+from booklet.copies.template import render_personal
+from booklet.copies.workshop import Workshop
+from booklet.output import build_pdf
 from booklet.patient import load_patient
-from booklet.render import personal
-from booklet.render.document import render_pdf
-from booklet.render.theme import Theme
 from booklet.resources import bundled
 
 from pdfread import page_texts
@@ -46,6 +46,18 @@ def plan_for(library, style, person: m.Patient, fillable=False) -> m.DocumentPla
     return plan_document(library, style, sections, patient=person, fillable=fillable)
 
 
+def spliced_copy(plan: m.DocumentPlan, workshop: Workshop | None = None):
+    """The copy made from a template (PDF bytes and page facts), or None."""
+    workshop = workshop or Workshop()
+    with workshop.installed():
+        return render_personal(plan, workshop)
+
+
+def whole_layout(plan: m.DocumentPlan) -> bytes:
+    """The same booklet laid out whole: nothing reused, no template."""
+    return build_pdf(plan, Workshop(reuse=False))[0]
+
+
 def write(folder: Path, name: str, data: bytes) -> Path:
     path = folder / name
     path.write_bytes(data)
@@ -64,7 +76,12 @@ def same_pictures(a: Path, b: Path) -> list[int]:
 
 
 @pytest.fixture(scope="module")
-def copies(tmp_path_factory, library, default_style):
+def workshop():
+    return Workshop()
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory, library, default_style, workshop):
     """Three copies built one after another in this process, as a batch does (a short one, a
     long one whose medicines take two pages, a short one again), each also laid out whole."""
     folder = tmp_path_factory.mktemp("template")
@@ -73,11 +90,12 @@ def copies(tmp_path_factory, library, default_style):
     made = []
     for person in people:
         plan = plan_for(library, default_style, person)
-        spliced = personal.render_personal(plan, Theme.for_plan(plan))
+        spliced = spliced_copy(plan, workshop)
         assert spliced is not None, "this copy should come from a template"
-        whole, _ = render_pdf(plan)
-        built, _ = build_pdf(plan)
+        whole = whole_layout(plan)
+        built, _ = build_pdf(plan, workshop)
         assert built == spliced[0], "build_pdf takes the template path"
+        assert build_pdf(plan, Workshop())[0] == built, "a fresh Workshop, the same bytes"
         first = person.name.split()[0].lower()
         made.append((person, write(folder, f"{first}.pdf", spliced[0]),
                      write(folder, f"{first}-whole.pdf", whole)))
@@ -126,9 +144,9 @@ def test_a_copy_holds_no_other_patients_text(copies):
         assert _unreachable_objects(spliced) == []
 
 
-def test_templates_hold_no_patient_text(copies, tmp_path):
-    assert personal._TEMPLATES, "the copies were made from templates"
-    for n, template in enumerate(personal._TEMPLATES.values()):
+def test_templates_hold_no_patient_text(copies, workshop, tmp_path):
+    assert workshop.templates, "the copies were made from templates"
+    for n, template in enumerate(workshop.templates.values()):
         with pikepdf.open(io.BytesIO(template.pdf.data)) as pdf:
             streams = b"".join(o.read_bytes() for o in pdf.objects
                                if isinstance(o, pikepdf.Stream))
@@ -143,38 +161,38 @@ def test_the_example_patients_come_from_a_template(file, lang, default_style):
     person = load_patient(REPO / "examples" / file)
     plan = plan_document(library, default_style, add_plan_sections(
         library, choose_sections(library, None, ()), person), patient=person)
-    assert personal.render_personal(plan, Theme.for_plan(plan)) is not None
+    assert spliced_copy(plan) is not None
 
 
 def test_a_copy_without_a_name_comes_from_a_template_unless_its_name_lines_are_fields(
         library, default_style, tmp_path):
     person = m.Patient(medicines=(m.Medicine("Octreotide", "Hormone symptoms"),))
     printed = plan_for(library, default_style, person)
-    spliced = personal.render_personal(printed, Theme.for_plan(printed))
+    spliced = spliced_copy(printed)
     assert spliced is not None
-    whole = render_pdf(printed)[0]
+    whole = whole_layout(printed)
     assert page_texts(write(tmp_path, "a.pdf", spliced[0])) == page_texts(
         write(tmp_path, "b.pdf", whole))
     fillable = plan_for(library, default_style, person, fillable=True)
-    assert personal.render_personal(fillable, Theme.for_plan(fillable)) is None
+    assert spliced_copy(fillable) is None
 
 
 def test_a_name_outside_the_templates_letters_is_laid_out_whole(library, default_style):
     person = patient("Łucja Żak")            # letters beyond the template's font subsets
     plan = plan_for(library, default_style, person)
-    assert personal.render_personal(plan, Theme.for_plan(plan)) is None
+    assert spliced_copy(plan) is None
     built, _ = build_pdf(plan)
-    whole, _ = render_pdf(plan)
+    whole = whole_layout(plan)
     assert built == whole
 
 
 def test_a_fillable_copy_comes_from_a_template_with_working_fields(library, default_style,
                                                                      tmp_path):
     plan = plan_for(library, default_style, patient("Di Example"), fillable=True)
-    spliced = personal.render_personal(plan, Theme.for_plan(plan))
+    spliced = spliced_copy(plan)
     assert spliced is not None
     path = write(tmp_path, "fillable.pdf", spliced[0])
-    whole = write(tmp_path, "whole.pdf", render_pdf(plan)[0])
+    whole = write(tmp_path, "whole.pdf", whole_layout(plan))
     assert page_texts(path) == page_texts(whole)
     with pikepdf.open(path) as pdf, pikepdf.open(whole) as other:
         assert len(pdf.Root.AcroForm.Fields) == len(other.Root.AcroForm.Fields) > 0
@@ -218,9 +236,9 @@ def test_every_look_of_a_copy_matches_its_whole_layout(tmp_path, style_name, lan
     sections = add_plan_sections(library, choose_sections(library, None, SECTIONS), person)
     plan = plan_document(library, load_style(style_path(style_name)), sections, paper=paper,
                          patient=person, fillable=fillable)
-    spliced = personal.render_personal(plan, Theme.for_plan(plan))
+    spliced = spliced_copy(plan)
     assert spliced is not None, "this copy should come from a template"
-    whole, _ = render_pdf(plan)
+    whole = whole_layout(plan)
     a, b = write(tmp_path, "copy.pdf", spliced[0]), write(tmp_path, "whole.pdf", whole)
     assert page_texts(a) == page_texts(b)
     assert outline(a) == outline(b)

@@ -18,7 +18,7 @@ from pdfread import lines, page_texts
 from structure import nodes, untagged_operators
 
 from booklet.assemble import choose_sections, plan_document
-from booklet.build import build_pdf
+from booklet.output import build_pdf
 from booklet.checks import check_twins
 from booklet.cli import main
 from booklet.content import load_library

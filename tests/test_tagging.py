@@ -197,7 +197,7 @@ def test_without_strict_mode_stray_drawing_becomes_an_artifact(monkeypatch, tmp_
 @pytest.fixture(scope="session")
 def fillable_booklet(pdf_dir, library, default_style):
     from booklet.assemble import choose_sections, plan_document
-    from booklet.build import build_pdf
+    from booklet.output import build_pdf
     plan = plan_document(library, default_style, choose_sections(library), fillable=True)
     path = pdf_dir / "fillable.pdf"
     path.write_bytes(build_pdf(plan)[0])

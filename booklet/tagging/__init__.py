@@ -5,9 +5,7 @@ document's canvasmaker) writes marked content, artifacts and, on save, the struc
 """
 from .canvas import PAGINATION, STRICT_ENV, TaggingCanvas, UntaggedDrawing
 from .structure import Element, Structured, tagged
-from .unicode_maps import install as _install_unicode_maps
-
-_install_unicode_maps()
+from . import unicode_maps
 
 __all__ = ["Element", "PAGINATION", "STRICT_ENV", "Structured", "TaggingCanvas",
-           "UntaggedDrawing", "tagged"]
+           "UntaggedDrawing", "tagged", "unicode_maps"]

@@ -53,7 +53,7 @@ class TaggingCanvas(Canvas):
         self._settled = 0
         self._next_key = 0
         self._form_fields: FormFields | None = None
-        self.page_marks: dict[str, tuple[int, int]] = {}   # see render.flowables.PageMark
+        self.page_marks: dict[str, tuple[int, int]] = {}   # see layout.flowables.PageMark
         super().__init__(*args, **kwargs)
 
     @property

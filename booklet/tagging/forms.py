@@ -8,10 +8,7 @@ carries a /TU description for screen readers.
 """
 from __future__ import annotations
 
-import zlib
-from functools import lru_cache
-
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
 
 FIELD_FONT = "BookletFieldFont"
@@ -83,7 +80,8 @@ class FormFields:
         doc = self.canvas._doc
         file = PDFStream(PDFDictionary({"Length1": len(face._ttf_data),
                                         "Filter": PDFName("FlateDecode")}),
-                         _compressed(face._ttf_data), filters=[])
+                         pdfdoc.PDFZCompress.encode(face._ttf_data),  # remembered in a batch
+                         filters=[])
         descriptor = PDFDictionary({
             "Type": PDFName("FontDescriptor"), "FontName": PDFName(name),
             "Flags": 32, "FontBBox": PDFArray(face.bbox), "ItalicAngle": face.italicAngle,
@@ -98,12 +96,6 @@ class FormFields:
             "BaseFont": PDFName(name), "FirstChar": 32, "LastChar": 255,
             "Widths": PDFArray(widths), "Encoding": PDFName("WinAnsiEncoding"),
             "FontDescriptor": doc.Reference(descriptor)}))
-
-
-@lru_cache(maxsize=8)
-def _compressed(data: bytes) -> bytes:
-    """A font file, compressed once per process (fillable batches embed it in every copy)."""
-    return zlib.compress(data)
 
 
 def _rgb(color) -> str:

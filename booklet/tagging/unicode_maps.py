@@ -2,10 +2,12 @@
 
 reportlab 5.1 maps the reserved codes of each TrueType subset (0, and 1-31 in the first subset)
 to U+0000, which PDF/UA forbids (a screen reader would read a NUL). We never draw those codes,
-so the map simply leaves them out. reportlab builds the map in a module-level function; we
-replace that one function, once, when booklet.tagging is imported.
+so the map simply leaves them out. reportlab builds the map in a module-level function;
+`installed()` replaces that one function for the length of a build (booklet.copies.Workshop).
 """
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from reportlab.pdfbase import ttfonts
 
@@ -22,5 +24,12 @@ def to_unicode_cmap(fontname: str, subset) -> str:
                                    f"{len(subset) - dropped} beginbfchar")
 
 
-def install() -> None:
+@contextmanager
+def installed():
+    """reportlab writes ToUnicode maps with `to_unicode_cmap` inside this block."""
+    before = ttfonts.makeToUnicodeCMap
     ttfonts.makeToUnicodeCMap = to_unicode_cmap
+    try:
+        yield
+    finally:
+        ttfonts.makeToUnicodeCMap = before

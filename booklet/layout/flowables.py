@@ -25,30 +25,33 @@ class Paragraph(ReportlabParagraph):
 
     def _setup(self, text, style, bulletText, frags, cleaner):
         # Parsing markup is a good share of a copy's time, and a clinic's list repeats the same
-        # paragraphs in every copy: parse each (text, style) once per process.
+        # paragraphs in every copy: with a memo on the style, each (text, style) is parsed once.
+        memo = getattr(style, "paragraph_memo", None)
         key = (text, id(style), bulletText, self.caseSensitive)
-        parsed = _PARSED.get(key) if frags is None and isinstance(bulletText, (str, type(None))) \
-            else None
+        usable = memo is not None and frags is None and isinstance(bulletText, (str, type(None)))
+        parsed = memo.parsed.get(key) if usable else None
         if parsed is not None and parsed[0] is style:
             _, self.text, self.style, self.frags, self.bulletText = parsed
             self.debug = 0
             return
         super()._setup(text, style, bulletText, frags, cleaner)
-        if frags is None and isinstance(bulletText, (str, type(None))):
-            if len(_PARSED) > 50_000:
-                _PARSED.clear()
-            _PARSED[key] = (style, self.text, self.style, self.frags, self.bulletText)
+        if usable:
+            memo.remember(memo.parsed, key, (style, self.text, self.style, self.frags,
+                                             self.bulletText))
 
     def breakLines(self, width):
-        # The same parsed paragraph at the same width breaks the same way in every copy.
-        key = (id(self.frags), tuple(width) if isinstance(width, list) else width)
-        broken = _BROKEN.get(key)
-        if broken is not None and broken[0] is self.frags:
+        # The same parsed paragraph at the same width breaks the same way in every copy. The
+        # key is the parse as _setup left it: reportlab may swap self.frags while breaking.
+        memo = getattr(self.style, "paragraph_memo", None)
+        if memo is None:
+            return self._break_hyphenating_long_words(width)
+        frags = self.frags
+        key = (id(frags), tuple(width) if isinstance(width, list) else width)
+        broken = memo.broken.get(key)
+        if broken is not None and broken[0] is frags:
             return broken[1]
         lines = self._break_hyphenating_long_words(width)
-        if len(_BROKEN) > 50_000:
-            _BROKEN.clear()
-        _BROKEN[key] = (self.frags, lines)
+        memo.remember(memo.broken, key, (frags, lines))
         return lines
 
     def _break_hyphenating_long_words(self, width):
@@ -62,7 +65,7 @@ class Paragraph(ReportlabParagraph):
                 for f in self.frags if hasattr(f, "text") for word in f.text.split()):
             return super().breakLines(width)
         style = self.style
-        self.style = _hyphenating(style, language)
+        self.style = _hyphenating(style, language, getattr(style, "paragraph_memo", None))
         try:
             return super().breakLines(width)
         finally:
@@ -81,23 +84,37 @@ class Paragraph(ReportlabParagraph):
             self.blPara = broken
 
 
-_PARSED: dict = {}   # (text, style id, bullet, case) -> the parse; the style is kept to match
-_BROKEN: dict = {}   # (frags id, width) -> the broken lines; the frags are kept to match
+class ParagraphMemo:
+    """Parsed paragraphs, their broken lines and hyphenating styles, kept from one document
+    to the next by whoever owns this (booklet.copies.Workshop); forgotten all at once when
+    one kind holds `limit` entries. Each entry keeps the object its key names by id, so a
+    recycled id never matches."""
+
+    def __init__(self, limit: int = 50_000):
+        self.limit = limit
+        self.parsed: dict = {}       # (text, style id, bullet, case) -> (style, the parse)
+        self.broken: dict = {}       # (frags id, width) -> (frags, the broken lines)
+        self.hyphenating: dict = {}  # (style id, language) -> (style, its hyphenating copy)
+
+    def remember(self, kind: dict, key, value) -> None:
+        if len(kind) >= self.limit:
+            kind.clear()
+        kind[key] = value
 
 
-_HYPHENATING: dict = {}   # (style id, language) -> (style, its hyphenating copy)
-
-
-def _hyphenating(style, language: str):
+def _hyphenating(style, language: str, memo: ParagraphMemo | None = None):
     """A copy of `style` that splits words at syllables, with a hyphen, only when they are
     long (12 letters or more)."""
     key = (id(style), language)
-    if key not in _HYPHENATING or _HYPHENATING[key][0] is not style:
-        twin = copy.copy(style)
-        twin.hyphenationLang, twin.embeddedHyphenation = language, 1
-        twin.hyphenationMinWordLength = 12
-        _HYPHENATING[key] = (style, twin)
-    return _HYPHENATING[key][1]
+    known = memo.hyphenating.get(key) if memo is not None else None
+    if known is not None and known[0] is style:
+        return known[1]
+    twin = copy.copy(style)
+    twin.hyphenationLang, twin.embeddedHyphenation = language, 1
+    twin.hyphenationMinWordLength = 12
+    if memo is not None:
+        memo.remember(memo.hyphenating, key, (style, twin))
+    return twin
 
 
 def _with_ending_space(line, kind: int):

@@ -1,15 +1,10 @@
 """Brand pictures: the clinic logo (PNG, JPEG or SVG) and the QR code, as tagged figures."""
 from __future__ import annotations
 
-import logging
-from functools import lru_cache
-from pathlib import Path
-
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import inch
-from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Image
 
 from .. import model as m
@@ -19,31 +14,9 @@ LOGO_HEIGHT = 0.9 * inch   # modest: the clinic's mark, not a poster
 QR_SIZE = 1.4 * inch       # with its quiet zone; large enough for any phone camera
 
 
-@lru_cache(maxsize=None)
-def read_logo(path: Path) -> Drawing | tuple[int, int]:
-    """An SVG logo as a reportlab Drawing, or a PNG/JPEG's pixel size; ValueError if unreadable.
-
-    Cached per process: a batch reads each logo once.
-    """
-    if path.suffix.lower() != ".svg":
-        return ImageReader(str(path)).getSize()
-    from svglib.svglib import svg2rlg  # only styles with an SVG logo need it
-
-    quiet = logging.getLogger("svglib")
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)  # svglib logs parse errors; we report them in one line
-    try:
-        drawing = svg2rlg(path, external_reference_root=str(path.parent))
-    finally:
-        quiet.setLevel(level)
-    if drawing is None or drawing.width <= 0 or drawing.height <= 0:
-        raise ValueError(f"{path.name} is not an SVG picture with a width and height")
-    return drawing
-
-
 def logo_figure(logo: m.Logo, height: float = LOGO_HEIGHT) -> Flowable:
     """The logo scaled to `height`, left-aligned, tagged as a figure with its alt text."""
-    found = read_logo(logo.path)
+    found = logo.picture   # read when the style was loaded
     if isinstance(found, Drawing):
         picture = Vector(found, height / found.height)
     else:

@@ -1,4 +1,4 @@
-"""Plan -> checked glyphs -> PDF bytes -> an atomic write into the output folder."""
+"""The last stages: a plan -> checked glyphs -> PDF bytes; and an atomic write of a file."""
 from __future__ import annotations
 
 import os
@@ -9,20 +9,28 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from . import model as m
 from .assemble import iter_texts
+from .copies.template import render_personal
+from .copies.workshop import Workshop
 from .errors import BookletError, OutputError
-from .render.document import render_pdf
-from .render.fonts import LAYOUT_CHARACTERS, check_glyphs, fonts_for
-from .render.personal import render_personal
-from .render.theme import Theme
+from .fonts import LAYOUT_CHARACTERS, check_glyphs, fonts_for
 
 
-def build_pdf(plan: m.DocumentPlan) -> tuple[bytes, int]:
-    """The finished PDF and its page count. Every character is checked before drawing."""
+def build_pdf(plan: m.DocumentPlan, workshop: Workshop | None = None) -> tuple[bytes, int]:
+    """The finished PDF and its page count. Every character is checked before drawing.
+
+    `workshop` keeps what the next document can reuse (a fresh one when not given): a
+    personal booklet is then spliced into its template, anything else laid out whole.
+    """
+    workshop = workshop or Workshop()
     fonts = fonts_for(plan.style)
     check_glyphs(fonts, [*iter_texts(plan), ("the layout", LAYOUT_CHARACTERS)])
     try:
-        made = render_personal(plan, Theme.for_plan(plan))
-        pdf, facts = made if made is not None else render_pdf(plan)
+        with workshop.installed():
+            made = render_personal(plan, workshop)
+            if made is None:
+                pdf, facts, _ = workshop.lay_out(plan)
+            else:
+                pdf, facts = made
     except LayoutError as error:     # a bug of ours, not the user's: say so in one line
         where = str(error).splitlines()[0]
         raise BookletError(f"the layout failed ({where[:80]}). Fix: none on your side; please"

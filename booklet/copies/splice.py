@@ -15,18 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reportlab.lib.rl_accel import fp_str
-
+from ..tagging.merge import Ref, pdf_value
 from ..tagging.pdfobjects import Name
 
 _XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _OBJECT_HEADER = re.compile(rb"\d+ 0 obj\s*")
 _OBJECT_END = re.compile(rb"\s*endobj\s*$")
-
-
-class Ref(int):
-    """A reference to the object with this number."""
 
 
 @dataclass
@@ -137,56 +132,6 @@ def stream_object(compressed: bytes) -> bytes:
     """A content stream object's value, Flate-compressed."""
     return b"<< /Filter [ /FlateDecode ] /Length %d >>\nstream\n%s\nendstream" % (
         len(compressed), compressed)
-
-
-def with_document_kids(body: bytes, kids: list[int]) -> bytes:
-    """The Document element's value with a new /K array."""
-    return re.sub(rb"/K \[[^\]]*\]", lambda _: b"/K " + pdf_value([Ref(k) for k in kids]),
-                  body, count=1)
-
-
-def with_parent_tree_entries(body: bytes, entries: list) -> bytes:
-    """The parent tree's value with (key, value) pairs added at the end of /Nums: the keys
-    must be larger than every key already there."""
-    end = body.rindex(b"]")
-    added = b" ".join(b"%d %s" % (key, pdf_value(value)) for key, value in entries)
-    return body[:end] + added + b" " + body[end:]
-
-
-def with_next_key(body: bytes, next_key: int) -> bytes:
-    """The structure tree root's value with a new /ParentTreeNextKey."""
-    return re.sub(rb"/ParentTreeNextKey \d+", b"/ParentTreeNextKey %d" % next_key, body,
-                  count=1)
-
-
-def pdf_value(value) -> bytes:
-    """A plain value (Ref, Name, str, bool, number, list, dict) written as PDF."""
-    if isinstance(value, Ref):
-        return b"%d 0 R" % value
-    if isinstance(value, Name):
-        return b"/" + value.encode("ascii")
-    if isinstance(value, str):
-        return _text_string(value)
-    if isinstance(value, bool):
-        return b"true" if value else b"false"
-    if isinstance(value, int):
-        return b"%d" % value
-    if isinstance(value, float):
-        return fp_str(value).encode("ascii")
-    if isinstance(value, list):
-        return b"[ " + b" ".join(pdf_value(v) for v in value) + b" ]"
-    if isinstance(value, dict):
-        return b"<< " + b" ".join(b"/%s %s" % (k.encode("ascii"), pdf_value(v))
-                                  for k, v in value.items()) + b" >>"
-    raise TypeError(f"no PDF form for {type(value).__name__}")
-
-
-def _text_string(text: str) -> bytes:
-    """A PDF text string: literal when printable ASCII, else UTF-16BE with a byte-order mark."""
-    if text.isascii() and text.isprintable():
-        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        return b"(" + escaped.encode("ascii") + b")"
-    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
 def _ref_after(body: bytes, key: bytes) -> int:

@@ -13,7 +13,7 @@ from reportlab.lib.units import inch
 
 from .. import model as m
 from ..style import TypeScale, primary_tint, warning_fill
-from .fonts import FontSet, fonts_for
+from ..fonts import FontSet, fonts_for
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 HYPHENATION = {"en": "en_US", "es": "es"}   # pyphen dictionaries, for words wider than a line
@@ -27,9 +27,6 @@ def markup(text: str, fonts: FontSet | None = None) -> str:
     return fonts.with_fallback(made) if fonts else made
 
 
-_THEMES: dict = {}   # (style, paper) -> Theme
-
-
 @dataclass
 class Theme:
     """Everything the layout needs to know about how things look."""
@@ -39,17 +36,16 @@ class Theme:
     fonts: FontSet
     scale: TypeScale
     language: str = "en-US"   # the text's language: how a word too long for a line splits
+    # Parsed and broken paragraphs kept across documents (booklet.copies.Workshop), or None:
+    # every paragraph style carries it, so the paragraphs set in them can use it.
+    paragraphs: object = None
     _styles: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def for_plan(cls, plan: m.DocumentPlan) -> "Theme":
-        """The theme for a plan's style, paper and language; one per process, so every copy
-        shares its paragraph styles (and the paragraphs parsed with them)."""
-        key = (plan.style, plan.paper, plan.info.language)
-        if key not in _THEMES:
-            _THEMES[key] = cls(plan.style, plan.paper, fonts_for(plan.style),
-                               TypeScale(plan.style.base_size), plan.info.language)
-        return _THEMES[key]
+    def of(cls, plan: m.DocumentPlan, paragraphs=None) -> "Theme":
+        """The theme for a plan's style, paper and language."""
+        return cls(plan.style, plan.paper, fonts_for(plan.style),
+                   TypeScale(plan.style.base_size), plan.info.language, paragraphs)
 
     # --- geometry -------------------------------------------------------------------------
     @property
@@ -91,7 +87,7 @@ class Theme:
                     spaceAfter=body * 0.6, splitLongWords=1, bulletFontName=self.fonts.regular,
                     bulletFontSize=body, hyphenationLang="", embeddedHyphenation=0,
                     uriWasteReduce=0, long_word_hyphens=HYPHENATION.get(
-                        self.language.split("-")[0], ""))
+                        self.language.split("-")[0], ""), paragraph_memo=self.paragraphs)
         bold = dict(fontName=self.fonts.bold)
 
         def heading(size, before, after, color=primary):

@@ -4,13 +4,13 @@ A personal booklet differs from the next patient's only on its cover and its per
 ("My care team", "My visits", "My medicines", notes from the care team). So a copy is made in
 two steps:
 
-1. Once per process and layout (the same sections, style, paper, language, personal parts and
+1. Once per Workshop and layout (the same sections, style, paper, language, personal parts and
    page counts), a template is laid out and written: the whole booklet, with blank pages where
    the cover and the personal pages go, and no patient text anywhere. Its font subsets start
    with the characters people's names, medicines and notes are written in.
 2. For each copy, only the cover and the personal pages are laid out and drawn, with the
    template's font subsets and page numbers, and spliced into the template
-   (`render/splice.py`).
+   (`booklet/copies/splice.py`; the structure elements are merged by booklet.tagging.merge).
 
 A copy whose pages need what the template lacks (a character outside its font subsets, a
 picture, a link or a form field) is laid out whole instead. Either way the result depends
@@ -22,19 +22,17 @@ import copy
 import string
 import zlib
 from dataclasses import dataclass
-from functools import partial
 
 from reportlab.pdfbase import pdfmetrics
 
 from .. import model as m
-from ..tagging.pdfobjects import element_entries, walk
-from .document import (Memo, PageFacts, Slots, new_doc, patient_parts, personal_story,
-                       settle, without_patient)
-from .pages import UnwrittenCanvas
-from .reuse import ReusingCanvas
-from .splice import (PageDrawing, Ref, TemplatePdf, pdf_value, stream_object,
-                     with_document_kids, with_next_key, with_parent_tree_entries)
-from .theme import Theme
+from ..layout.document import PageFacts, Slots, new_doc, patient_parts, personal_story, \
+    without_patient
+from ..layout.theme import Theme
+from ..tagging.merge import (Ref, numbered_elements, with_document_kids, with_next_key,
+                             with_parent_tree_entries)
+from .reuse import ReusingCanvas, ReusingUnwrittenCanvas
+from .splice import PageDrawing, TemplatePdf, stream_object
 
 # Characters the template's font subsets hold from the start, so that what people write on
 # their personal pages (names, "100.4 °F", "½ tablet") needs no new glyphs: printable ASCII,
@@ -49,21 +47,23 @@ def can_splice(plan: m.DocumentPlan) -> bool:
     return plan.format == "booklet" and plan.patient is not None
 
 
-def render_personal(plan: m.DocumentPlan, theme: Theme) -> tuple[bytes, PageFacts] | None:
-    """The personal booklet spliced into its template, or None when it is not made so."""
-    if not can_splice(plan):
+def render_personal(plan: m.DocumentPlan, workshop) -> tuple[bytes, PageFacts] | None:
+    """The personal booklet spliced into its template (kept on `workshop`, a Workshop), or
+    None when it is not made so."""
+    if not (workshop.reuse and can_splice(plan)):
         return None
+    theme = workshop.theme(plan)
     parts = patient_parts(plan.patient)
     layout = without_patient(plan)   # with the parts and slots: all a template depends on
     shape = (layout, tuple(parts))
-    slots = _GUESSES.get(shape) or Slots(tuple((key, 0) for key in parts), 1, True)
+    slots = workshop.guesses.get(shape) or Slots(tuple((key, 0) for key in parts), 1, True)
     for _ in range(3):
-        template = _template(plan, theme, layout, slots)
-        personal = _draw_personal(plan, theme, template)
+        template = _template(plan, workshop, layout, slots)
+        personal = _draw_personal(plan, theme, template, workshop)
         if personal is None:
             return None
         if personal.slots == slots:
-            _GUESSES.remember(shape, slots)
+            workshop.guesses.remember(shape, slots)
             return _splice(template, personal), template.facts
         slots = personal.slots
     return None
@@ -140,24 +140,23 @@ class Template:
         return min(starts, default=2)
 
 
-_TEMPLATES = Memo(32)   # by layout: each a few hundred kB
-_GUESSES = Memo(256)    # the slots the last copy of a layout took
-
-
-def _template(plan: m.DocumentPlan, theme: Theme, layout, slots: Slots) -> Template:
-    """The template of `layout` (the plan without its patient) with these slots, made once."""
+def _template(plan: m.DocumentPlan, workshop, layout, slots: Slots) -> Template:
+    """The template of `layout` (the plan without its patient) with these slots, made once
+    per workshop."""
     key = (layout, slots)
-    if key not in _TEMPLATES:
-        maker = partial(TemplateCanvas, seed_fonts=(theme.fonts.regular, theme.fonts.bold))
-        pdf, facts, canvas = settle(plan, theme, slots, canvas_maker=maker)
-        _TEMPLATES.remember(key, Template(TemplatePdf(pdf), facts, canvas.font_states,
-                                          dict(canvas.page_marks)))
-    return _TEMPLATES[key]
+    template = workshop.templates.get(key)
+    if template is None:
+        fonts = workshop.theme(plan).fonts
+        maker = workshop.canvas(TemplateCanvas, seed_fonts=(fonts.regular, fonts.bold))
+        pdf, facts, canvas = workshop.lay_out(plan, slots, canvas_maker=maker)
+        template = Template(TemplatePdf(pdf), facts, canvas.font_states, dict(canvas.page_marks))
+        workshop.templates.remember(key, template)
+    return template
 
 
 # --- the personal pages ----------------------------------------------------------------------
 
-class PersonalCanvas(UnwrittenCanvas):
+class PersonalCanvas(ReusingUnwrittenCanvas):
     """Draws the cover and the personal pages with the template's font subsets and page
     numbers, and keeps each page's drawing instead of writing a file."""
 
@@ -201,13 +200,15 @@ class _Personal:
     slots: Slots
 
 
-def _draw_personal(plan: m.DocumentPlan, theme: Theme, template: Template) -> _Personal | None:
+def _draw_personal(plan: m.DocumentPlan, theme: Theme, template: Template,
+                   workshop) -> _Personal | None:
     """The cover and personal pages drawn for `template`, with the page counts they took;
     None when they cannot go into it."""
     story, cover_has_disclaimer = personal_story(plan, theme)
     first = template.first_personal_page
     doc = new_doc(plan, theme, template.facts.total)
-    doc.canvas_maker = partial(PersonalCanvas, fonts=template.fonts, first_personal_page=first)
+    doc.canvas_maker = workshop.canvas(PersonalCanvas, fonts=template.fonts,
+                                       first_personal_page=first)
     doc.build(story)
     canvas = doc.canv
     if not canvas.fits(template):
@@ -225,17 +226,8 @@ def _splice(template: Template, personal: _Personal) -> bytes:
     """The template with the personal pages and their structure elements put in."""
     pdf, canvas = template.pdf, personal.canvas
     document = canvas.document
-    elements = [e for e in walk(document) if e is not document and e.has_content()]
-    numbers = {id(e): pdf.size + i for i, e in enumerate(elements)}
-    numbers[id(document)] = pdf.document
-
-    def ref(element) -> Ref:
-        return Ref(numbers[id(element)])
-
-    def page(number: int) -> Ref:
-        return Ref(pdf.pages[number - 1])
-
-    added = [pdf_value(element_entries(e, ref(e.parent), ref, page)) for e in elements]
+    ref, added = numbered_elements(document, pdf.size, pdf.document,
+                                   lambda number: Ref(pdf.pages[number - 1]))
     replaced = {}
     for drawing in canvas.drawings:
         key = drawing.struct_key

@@ -15,6 +15,7 @@ from .blocks import data_table, items, list_items, para, render_block, table_sty
 from .brand import logo_figure, qr_figure
 from .flowables import (Anchor, BlankPageNote, CheckItem, Element, PageMark, Paragraph,
                         WriteInLines, tagged)
+from ..tagging import TaggingCanvas
 from .pages import Footer, LayoutDoc, UnwrittenCanvas
 from .theme import Theme, markup
 
@@ -23,7 +24,7 @@ MAX_PASSES = 5
 
 @dataclass(frozen=True)
 class Slots:
-    """Blank pages left for a copy's personal pages in a template (render/personal.py): the
+    """Blank pages left for a copy's personal pages in a template (booklet/copies/template.py): the
     page each personal part starts on, counted from the first personal page; how many pages
     they take together (parts share a page when they fit); and whether the cover kept its
     disclaimer (the back page then may leave it out)."""
@@ -42,57 +43,43 @@ class PageFacts:
     extra_notes_pages: int = 0
 
 
-def render_pdf(plan: m.DocumentPlan) -> tuple[bytes, PageFacts]:
-    """PDF bytes for the plan, with contents and 'Page N of M' right on every page.
-
-    Each pass prints the page facts the previous pass found, until they stop changing. The
-    first guess is what the last document of the same layout settled on (in a batch, most
-    copies differ only in personal text), so a copy usually needs one pass. The result does
-    not depend on the guess: it is the one fixed point, checked by the last pass.
-    """
-    theme = Theme.for_plan(plan)
-    pdf, facts, _ = settle(plan, theme)
+def render_pdf(plan: m.DocumentPlan, theme: Theme | None = None) -> tuple[bytes, PageFacts]:
+    """PDF bytes for the plan, with contents and 'Page N of M' right on every page, laid out
+    from nothing: no state is kept from one call to the next (booklet.copies.Workshop reuses
+    work across documents and gives the same bytes)."""
+    pdf, facts, _ = settle(plan, theme or Theme.of(plan))
     return pdf, facts
 
 
-def measure_pages(plan: m.DocumentPlan) -> int:
+def measure_pages(plan: m.DocumentPlan, theme: Theme | None = None) -> int:
     """How many pages the plan takes, from one layout pass that writes nothing. Exact when
     no page number printed in the document moves a page break (a one-section handout)."""
-    return _layout_once(plan, Theme.for_plan(plan), PageFacts(), None, UnwrittenCanvas)[2]
+    return _layout_once(plan, theme or Theme.of(plan), PageFacts(), None, UnwrittenCanvas)[2]
 
 
-def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, canvas_maker=None):
-    """Lay the plan out until its page facts settle: the PDF, the facts and the canvas."""
-    key = (_layout_key(plan), slots)
-    facts = _SETTLED.get(key, PageFacts())
+def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
+           guess: PageFacts | None = None, canvas_maker=TaggingCanvas,
+           measure_maker=UnwrittenCanvas):
+    """Lay the plan out until its page facts settle: the PDF, the facts and the canvas.
+
+    Each pass prints the page facts the previous pass found, until they stop changing. A
+    caller that knows what a plan of the same layout settled on passes it as `guess` (in a
+    batch, most copies differ only in personal text, so a copy usually needs one pass). The
+    result does not depend on the guess: it is the one fixed point, checked by the last pass.
+    `slots` leaves blank pages for a template's personal pages (booklet.copies).
+    """
+    facts = guess or PageFacts()
     for _ in range(MAX_PASSES):
         # With no guess, this pass cannot be the last one: it only measures.
-        maker = UnwrittenCanvas if facts == PageFacts() else canvas_maker
+        maker = measure_maker if facts == PageFacts() else canvas_maker
         pdf, starts, total, canvas = _layout_once(plan, theme, facts, slots, maker)
         without_padding = total - facts.extra_notes_pages
         padding = without_padding % 2 if plan.format == "booklet" else 0
         settled = PageFacts(starts, total, padding)
         if settled == facts:
-            _SETTLED.remember(key, facts)
             return pdf, facts, canvas
         facts = settled
     raise RuntimeError("page layout did not settle; please report this with the content used")
-
-
-class Memo(dict):
-    """A per-process memo that forgets its oldest entry when it holds `limit` of them."""
-
-    def __init__(self, limit: int):
-        super().__init__()
-        self.limit = limit
-
-    def remember(self, key, value) -> None:
-        if key not in self and len(self) >= self.limit:
-            self.pop(next(iter(self)))
-        self[key] = value
-
-
-_SETTLED = Memo(256)   # settled page facts by layout key
 
 
 def without_patient(plan: m.DocumentPlan) -> m.DocumentPlan:
@@ -110,7 +97,7 @@ def patient_shape(patient: m.Patient | None):
                  for f in fields(patient) for value in [getattr(patient, f.name)])
 
 
-def _layout_key(plan: m.DocumentPlan):
+def layout_key(plan: m.DocumentPlan):
     """Plans that lay out alike: equal but for the patient's text."""
     return without_patient(plan), patient_shape(plan.patient)
 
@@ -130,10 +117,9 @@ def document_keywords(plan: m.DocumentPlan) -> list[str]:
 
 
 def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
-                 slots: Slots | None = None, canvas_maker=None):
+                 slots: Slots | None, canvas_maker):
     doc = new_doc(plan, theme, facts.total)
-    if canvas_maker is not None:
-        doc.canvas_maker = canvas_maker
+    doc.canvas_maker = canvas_maker
     if plan.format == "booklet":
         doc.build(_booklet_story(plan, theme, facts, slots))
     else:
@@ -161,7 +147,7 @@ def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int) -> LayoutDoc:
 def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
                    slots: Slots | None = None) -> list:
     """The whole booklet; with `slots`, a template: blank pages instead of the cover and the
-    personal pages, which render/personal.py fills in for each copy."""
+    personal pages, which booklet/copies/template.py fills in for each copy."""
     msgs = catalogue(plan.info.language)
     parts = _parts(plan, msgs)
     if slots is None:

@@ -1,4 +1,8 @@
-"""Find, register and check fonts. Registration is cached: it costs milliseconds per document.
+"""Find, register and check fonts.
+
+Fonts are registered with reportlab's font registry, which is per process; so are the facts
+kept here about the installed font files (which characters each face has). They depend on
+no document. What is reused across documents lives on booklet.copies.Workshop.
 
 A style's font may lack characters (Atkinson Hyperlegible has no Vietnamese ễ or ị). Such
 characters print in the fallback family, Noto Sans, both in paragraphs (`with_fallback`) and
@@ -18,9 +22,9 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from .. import model as m
-from ..content import shown
-from ..errors import InputError
+from . import model as m
+from .content import shown
+from .errors import InputError
 
 # Characters the layout itself draws as text (bullets, separators), checked like content.
 LAYOUT_CHARACTERS = "•·–—0123456789.,:;()"

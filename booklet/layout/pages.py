@@ -4,10 +4,9 @@ from __future__ import annotations
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph, Table
 
 from ..errors import InputError
-from ..tagging import PAGINATION
+from ..tagging import PAGINATION, TaggingCanvas
 from .flowables import Anchor
-from .fonts import draw_text, text_width
-from .reuse import ReusingCanvas
+from ..fonts import draw_text, text_width
 from .theme import Theme
 
 
@@ -82,7 +81,7 @@ def as_artifact(draw_page):
     return draw
 
 
-class UnwrittenCanvas(ReusingCanvas):
+class UnwrittenCanvas(TaggingCanvas):
     """A canvas that lays out and draws but writes no PDF: for a layout pass that only
     measures where the pages fall."""
 
@@ -121,7 +120,7 @@ class LayoutDoc(BaseDocTemplate):
     personal pages of a copy, drawn without writing a file).
     """
 
-    canvas_maker = ReusingCanvas
+    canvas_maker = TaggingCanvas
 
     def __init__(self, target, theme: Theme, footer: Footer, first_template: str = "body",
                  **kwargs):

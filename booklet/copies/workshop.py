@@ -1,0 +1,155 @@
+"""The Workshop: everything reused from one document to the next, on one object.
+
+Laying out one plan keeps no state (booklet.layout). A caller that makes many documents (a
+batch worker, the web form, the test suite) makes one Workshop and hands it to every build;
+it keeps:
+
+- the inputs it loaded (content libraries and styles), until their files change;
+- one Theme per style, paper and language, whose paragraph styles carry the memo of parsed
+  and broken paragraphs;
+- the page facts each layout settled on (the next copy's first guess);
+- the templates of personal booklets and the slots their copies took (booklet.copies.template);
+- pictures decoded once, and Flate results (pages, font subsets) compressed once.
+
+It also applies our two changes to reportlab, only while a build runs (`installed()`): the
+remembering Flate filter, and ToUnicode maps without U+0000 entries. Builds on one Workshop
+take turns (a lock), since reportlab's font subsets are shared state.
+
+Every memo is bounded, and none changes a byte of the output: a fresh Workshop, or one with
+`reuse=False` (nothing kept, templates not used), makes a PDF with the same text, structure
+and pixels, and a fresh Workshop the same bytes.
+"""
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+from reportlab.pdfbase import pdfdoc
+
+from .. import model as m
+from ..content import language_folder, load_library
+from ..layout.document import Slots, layout_key, settle
+from ..layout.flowables import ParagraphMemo
+from ..layout.theme import Theme
+from ..style import load_style
+from ..tagging import unicode_maps
+from .reuse import RememberedFlate, ReusingCanvas, ReusingUnwrittenCanvas
+
+
+class Memo(dict):
+    """A memo that forgets its oldest entry when it holds `limit` of them (0: keeps none)."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+
+    def remember(self, key, value) -> None:
+        if self.limit <= 0:
+            return
+        if key not in self and len(self) >= self.limit:
+            self.pop(next(iter(self)))
+        self[key] = value
+
+
+def _stamp(files) -> tuple:
+    """What tells a changed file: each one's name, size and modification time."""
+    stamps = []
+    for file in files:
+        try:
+            info = Path(file).stat()
+            stamps.append((str(file), info.st_size, info.st_mtime_ns))
+        except OSError:
+            stamps.append((str(file), None, None))
+    return tuple(stamps)
+
+
+class Workshop:
+    """What one caller reuses across the documents it makes (see the module's docstring)."""
+
+    def __init__(self, reuse: bool = True):
+        self.reuse = reuse
+        keep = (lambda n: n) if reuse else (lambda n: 0)
+        self.settled = Memo(keep(256))      # layout key -> the PageFacts it settled on
+        self.templates = Memo(keep(32))     # (layout, slots) -> Template, a few hundred kB each
+        self.guesses = Memo(keep(256))      # (layout, parts) -> the Slots its last copy took
+        self.compressed = Memo(keep(1024))  # bytes -> their Flate compression
+        self.pictures: dict | None = {} if reuse else None
+        self.paragraphs = ParagraphMemo() if reuse else None
+        self._themes = Memo(keep(64))
+        self._inputs = Memo(keep(64))       # loaded libraries and styles, with their stamps
+        self._lock = threading.RLock()
+
+    # --- inputs -----------------------------------------------------------------------
+    def library(self, root: Path, language: str | None = None) -> m.Library:
+        """The content library of `root` in `language`, loaded again when a file changed."""
+        def files():
+            folder = language_folder(root, language)
+            return sorted(p for p in {*folder.rglob("*"), *Path(root).glob("*")} if p.is_file())
+        return self._loaded(("library", str(root), language), files,
+                            lambda: load_library(root, language))
+
+    def style(self, path: Path, standard_print: bool = False) -> m.Style:
+        """The style file at `path`, loaded again when it or a file it names changed."""
+        def files(style=None):
+            return [path] if style is None else [path, style.logo and style.logo.path,
+                                                 *(style.font_files or ())]
+        key = ("style", str(path), standard_print)
+        known = self._inputs.get(key)
+        if known is not None and known[0] == _stamp(p for p in files(known[1]) if p):
+            return known[1]
+        style = load_style(path, standard_print)
+        self._inputs.remember(key, (_stamp(p for p in files(style) if p), style))
+        return style
+
+    def _loaded(self, key, files, load):
+        stamp = _stamp(files())
+        known = self._inputs.get(key)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        value = load()
+        self._inputs.remember(key, (stamp, value))
+        return value
+
+    # --- layout -----------------------------------------------------------------------
+    def theme(self, plan: m.DocumentPlan) -> Theme:
+        """One Theme per style, paper and language, so copies share paragraph styles (and
+        the paragraphs parsed in them)."""
+        key = (plan.style, plan.paper, plan.info.language)
+        theme = self._themes.get(key)
+        if theme is None:
+            theme = Theme.of(plan, self.paragraphs)
+            self._themes.remember(key, theme)
+        return theme
+
+    def lay_out(self, plan: m.DocumentPlan, slots: Slots | None = None, canvas_maker=None):
+        """settle() the plan, starting from what the last plan of its layout settled on: the
+        PDF, its page facts and the canvas."""
+        key = (layout_key(plan), slots)
+        maker = canvas_maker or self.canvas(ReusingCanvas)
+        pdf, facts, canvas = settle(plan, self.theme(plan), slots, guess=self.settled.get(key),
+                                    canvas_maker=maker,
+                                    measure_maker=self.canvas(ReusingUnwrittenCanvas))
+        self.settled.remember(key, facts)
+        return pdf, facts, canvas
+
+    def canvas(self, cls, **options):
+        """A canvas maker of class `cls` (a PictureReuse canvas) drawing with this
+        workshop's pictures."""
+        def make(*args, **kwargs):
+            return cls(*args, pictures=self.pictures, **options, **kwargs)
+        return make
+
+    @contextmanager
+    def installed(self):
+        """Our changes to reportlab, for the length of one build, one build at a time."""
+        with self._lock, unicode_maps.installed():
+            if not self.reuse:
+                yield self
+                return
+            plain = pdfdoc.PDFZCompress
+            pdfdoc.PDFZCompress = RememberedFlate(self.compressed)
+            try:
+                yield self
+            finally:
+                pdfdoc.PDFZCompress = plain

@@ -1,0 +1,72 @@
+"""The one build path: a request (what to print, for whom, how) -> a finished PDF.
+
+Every caller goes through `make_booklet`: the `build` command, each batch job, the web form,
+the tests and the benchmark. The stages run one way: load and validate the inputs, plan the
+document, then lay it out, tag and write it (booklet.output).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import model as m
+from .assemble import add_plan_sections, choose_sections, plan_document
+from .copies.workshop import Workshop
+from .output import build_pdf
+from .resources import bundled, style_path
+
+PLAN_ON_HANDOUT = ("plan keywords add sections to a booklet only; this handout prints the"
+                   " sections chosen for it.")
+
+
+@dataclass(frozen=True)
+class BookletRequest:
+    """What one PDF should hold. Defaults give the default booklet from the bundled content."""
+
+    content: Path | None = None     # a content folder; None: the bundled pNET content
+    language: str | None = None     # a language code; None: the patient's, else English
+    style: str = "default"          # a bundled style's name, or a style file
+    preset: str | None = None       # a named selection of sections
+    sections: tuple[str, ...] = ()  # section ids (after the preset's)
+    everything: bool = False        # every section
+    format: str = "booklet"         # booklet or handout
+    paper: str | None = None        # letter or a4; None: the style's
+    full_glossary: bool = False     # every term, not only those used
+    standard_print: bool = False    # allow a style's base_size of 14 or 16
+    fillable: bool = False          # form fields for tick boxes, answer lines and notes
+    patient: m.Patient | None = None   # a personal booklet's patient
+
+
+@dataclass(frozen=True)
+class Booklet:
+    """A made PDF: its bytes, page count and plan, and notes for whoever asked for it."""
+
+    pdf: bytes
+    pages: int
+    plan: m.DocumentPlan
+    notes: tuple[str, ...] = ()
+
+
+def plan_request(request: BookletRequest, workshop: Workshop) -> tuple[m.DocumentPlan, tuple]:
+    """Load and check what the request names, and plan the document; with notes to show."""
+    patient = request.patient
+    language = request.language or (patient.language if patient else None)
+    library = workshop.library(request.content or bundled("content"), language)
+    style = workshop.style(style_path(request.style), request.standard_print)
+    sections = choose_sections(library, request.preset, request.sections, request.everything)
+    sections = add_plan_sections(library, sections, patient, request.format)
+    notes = ()
+    if request.format == "handout" and patient is not None and patient.plan:
+        notes = (PLAN_ON_HANDOUT,)
+    plan = plan_document(library, style, sections, request.format, request.paper,
+                         request.full_glossary, patient, request.fillable)
+    return plan, notes
+
+
+def make_booklet(request: BookletRequest, workshop: Workshop | None = None) -> Booklet:
+    """The PDF for `request`. Pass the same Workshop to every call that makes many (it
+    keeps what one document can lend the next); the bytes are the same either way."""
+    workshop = workshop or Workshop()
+    plan, notes = plan_request(request, workshop)
+    pdf, pages = build_pdf(plan, workshop)
+    return Booklet(pdf, pages, plan, notes)

@@ -1,0 +1,87 @@
+"""Merge structure elements into a structure tree that is already written.
+
+A copy of a personal booklet is a template PDF with some pages replaced (booklet.copies). The
+structure elements of those pages are added here: numbered after the template's objects,
+written as PDF values, and hung into the template's tree by rewriting its Document element
+(/K), its parent tree (/Nums) and its root (/ParentTreeNextKey). This module and the rest of
+booklet.tagging are the only places that write the structure tree.
+"""
+from __future__ import annotations
+
+import re
+
+from reportlab.lib.rl_accel import fp_str
+
+from .pdfobjects import Name, element_entries, walk
+
+
+class Ref(int):
+    """A reference to the object with this number."""
+
+
+
+def numbered_elements(document, first: int, document_number: int, page_ref) -> tuple:
+    """The elements under `document` that have content, numbered from `first` (the document
+    element itself keeps `document_number`): a function giving each element's Ref, and the
+    PDF values of the elements to add, in number order. `page_ref(n)` is page n's Ref."""
+    elements = [e for e in walk(document) if e is not document and e.has_content()]
+    numbers = {id(e): first + i for i, e in enumerate(elements)}
+    numbers[id(document)] = document_number
+
+    def ref(element) -> Ref:
+        return Ref(numbers[id(element)])
+
+    added = [pdf_value(element_entries(e, ref(e.parent), ref, page_ref)) for e in elements]
+    return ref, added
+
+
+def with_document_kids(body: bytes, kids: list[int]) -> bytes:
+    """The Document element's value with a new /K array."""
+    return re.sub(rb"/K \[[^\]]*\]", lambda _: b"/K " + pdf_value([Ref(k) for k in kids]),
+                  body, count=1)
+
+
+def with_parent_tree_entries(body: bytes, entries: list) -> bytes:
+    """The parent tree's value with (key, value) pairs added at the end of /Nums: the keys
+    must be larger than every key already there."""
+    end = body.rindex(b"]")
+    added = b" ".join(b"%d %s" % (key, pdf_value(value)) for key, value in entries)
+    return body[:end] + added + b" " + body[end:]
+
+
+def with_next_key(body: bytes, next_key: int) -> bytes:
+    """The structure tree root's value with a new /ParentTreeNextKey."""
+    return re.sub(rb"/ParentTreeNextKey \d+", b"/ParentTreeNextKey %d" % next_key, body,
+                  count=1)
+
+
+def pdf_value(value) -> bytes:
+    """A plain value (Ref, Name, str, bool, number, list, dict) written as PDF."""
+    if isinstance(value, Ref):
+        return b"%d 0 R" % value
+    if isinstance(value, Name):
+        return b"/" + value.encode("ascii")
+    if isinstance(value, str):
+        return _text_string(value)
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if isinstance(value, int):
+        return b"%d" % value
+    if isinstance(value, float):
+        return fp_str(value).encode("ascii")
+    if isinstance(value, list):
+        return b"[ " + b" ".join(pdf_value(v) for v in value) + b" ]"
+    if isinstance(value, dict):
+        return b"<< " + b" ".join(b"/%s %s" % (k.encode("ascii"), pdf_value(v))
+                                  for k, v in value.items()) + b" >>"
+    raise TypeError(f"no PDF form for {type(value).__name__}")
+
+
+def _text_string(text: str) -> bytes:
+    """A PDF text string: literal when printable ASCII, else UTF-16BE with a byte-order mark."""
+    if text.isascii() and text.isprintable():
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"(" + escaped.encode("ascii") + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+

@@ -1,0 +1,222 @@
+"""The one build path (BookletRequest -> make_booklet), the Workshop that carries what is
+reused across documents, and the command-line conventions scripts and CI rely on."""
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import pkgutil
+import shutil
+import stat
+import subprocess
+import sys
+from functools import _lru_cache_wrapper
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from reportlab.pdfbase import pdfdoc, ttfonts
+
+import booklet.copies
+import booklet.layout
+from booklet.cli import main
+from booklet.copies.workshop import Memo, Workshop
+from booklet.layout.flowables import ParagraphMemo
+from booklet.patient import load_patient
+from booklet.request import BookletRequest, make_booklet
+
+from pdfread import page_count, page_texts
+from structure import outline
+
+REPO = Path(__file__).resolve().parent.parent
+ALEX = load_patient(REPO / "examples" / "patient.yaml")
+
+# Different documents, so that a used Workshop holds many kinds of memo before the checks.
+REQUESTS = {
+    "default": BookletRequest(),
+    "personal": BookletRequest(patient=ALEX),
+    "handout": BookletRequest(sections=("when-to-call",), format="handout",
+                              style="tallpine-oncology"),
+    "spanish-fillable-a4": BookletRequest(language="es", preset=None,
+                                          sections=("what-is-a-pnet",), fillable=True,
+                                          paper="a4", style="juniper-bay-cancer-clinic"),
+}
+
+
+def run(*args, env=None, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "booklet", *args], capture_output=True,
+                          cwd=cwd, timeout=300, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def used_workshop():
+    """A workshop that has made every kind of document twice, in another order first."""
+    workshop = Workshop()
+    for request in [*reversed(REQUESTS.values()), *REQUESTS.values()]:
+        make_booklet(request, workshop)
+    return workshop
+
+
+@pytest.mark.parametrize("kind", REQUESTS)
+def test_a_fresh_workshop_makes_the_same_bytes_as_a_used_one(kind, used_workshop):
+    request = REQUESTS[kind]
+    assert make_booklet(request, used_workshop).pdf == make_booklet(request, Workshop()).pdf
+
+
+@pytest.mark.parametrize("kind", REQUESTS)
+def test_a_workshop_that_reuses_nothing_makes_the_same_document(kind, used_workshop,
+                                                                tmp_path):
+    request = REQUESTS[kind]
+    reused = tmp_path / "reused.pdf"
+    reused.write_bytes(make_booklet(request, used_workshop).pdf)
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(make_booklet(request, Workshop(reuse=False)).pdf)
+    assert page_texts(reused) == page_texts(plain)
+    assert outline(reused) == outline(plain)
+
+
+def test_a_used_workshop_holds_templates_and_memos(used_workshop):
+    """It really reuses: a personal booklet's template, settled page facts, parsed paragraphs
+    and compressed streams are kept."""
+    assert used_workshop.templates and used_workshop.settled and used_workshop.compressed
+    assert used_workshop.paragraphs.parsed and used_workshop.paragraphs.broken
+    nothing = Workshop(reuse=False)
+    make_booklet(REQUESTS["personal"], nothing)
+    assert not (nothing.templates or nothing.settled or nothing.compressed)
+
+
+def test_reportlab_is_changed_only_while_a_build_runs():
+    flate, cmap = pdfdoc.PDFZCompress, ttfonts.makeToUnicodeCMap
+    workshop = Workshop()
+    with workshop.installed():
+        assert pdfdoc.PDFZCompress is not flate and ttfonts.makeToUnicodeCMap is not cmap
+    make_booklet(BookletRequest(sections=("what-is-a-pnet",)), workshop)
+    assert pdfdoc.PDFZCompress is flate and ttfonts.makeToUnicodeCMap is cmap
+
+
+def test_layout_and_copies_keep_no_module_level_state():
+    """No memo, cache or registry at module level in the layout or the copies packages: what
+    is kept between documents lives on a Workshop."""
+    found = []
+    for package in (booklet.layout, booklet.copies):
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            module = importlib.import_module(info.name)
+            for name, value in vars(module).items():
+                if getattr(value, "__module__", module.__name__) != module.__name__:
+                    continue          # imported, not defined here
+                if isinstance(value, (_lru_cache_wrapper, Memo, ParagraphMemo, Workshop)) or (
+                        isinstance(value, (dict, list, set)) and name.startswith("_")
+                        and not name.startswith("__")):
+                    found.append(f"{info.name}.{name}")
+    assert found == []
+
+
+def test_an_edited_logo_is_read_again_by_the_same_workshop(tmp_path):
+    """A long-running caller (the web form) sees a style's files change."""
+    shutil.copytree(REPO / "styles", tmp_path / "styles")
+    style_file = tmp_path / "styles" / "tallpine-oncology.yaml"
+    workshop = Workshop()
+    first = workshop.style(style_file)
+    assert workshop.style(style_file) is first, "unchanged files: loaded once"
+    first.logo.path.write_bytes((REPO / "styles" / "logos" / "juniper-bay.png").read_bytes())
+    again = workshop.style(style_file)
+    assert again is not first and again.logo.picture != first.logo.picture
+
+
+def test_the_request_is_what_the_command_line_builds(tmp_path):
+    """`booklet build` and make_booklet give the same bytes for the same choices."""
+    out = tmp_path / "cli.pdf"
+    done = run("build", "--patient", str(REPO / "examples" / "patient.yaml"),
+               "--style", "high-contrast", "--paper", "a4", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    made = make_booklet(BookletRequest(style="high-contrast", paper="a4", patient=ALEX))
+    assert out.read_bytes() == made.pdf
+
+
+# --- command-line conventions ------------------------------------------------------------
+
+def test_dash_o_dash_writes_only_the_pdf_to_stdout(tmp_path):
+    done = run("build", "--section", "when-to-call", "--format", "handout", "-o", "-",
+               cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(b"%PDF-") and done.stdout.rstrip().endswith(b"%%EOF")
+    assert b"wrote the PDF to stdout" in done.stderr
+    assert list(tmp_path.iterdir()) == [], "no file named '-' or anything else"
+
+
+def test_quiet_prints_nothing_when_all_goes_well(tmp_path):
+    done = run("-q", "build", "--section", "when-to-call", "--format", "handout", "-o",
+               str(tmp_path / "h.pdf"))
+    assert done.returncode == 0 and done.stdout == b"" and done.stderr == b""
+    assert page_count(tmp_path / "h.pdf") == 2
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640)])
+def test_files_follow_the_umask(tmp_path, umask, mode):
+    previous = os.umask(umask)
+    try:
+        result = CliRunner().invoke(main, ["build", "--section", "when-to-call", "--format",
+                                           "handout", "-o", str(tmp_path / "h.pdf")])
+    finally:
+        os.umask(previous)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((tmp_path / "h.pdf").stat().st_mode) == mode
+
+
+def test_dash_h_is_help():
+    for args in (["-h"], ["build", "-h"], ["batch", "-h"]):
+        result = CliRunner().invoke(main, args, prog_name="booklet")
+        assert result.exit_code == 0 and "Usage: booklet" in result.output
+    assert "BOOKLET_BUILD_STYLE" in CliRunner().invoke(main, ["build", "-h"]).output
+
+
+def test_options_come_from_environment_variables(tmp_path):
+    out = tmp_path / "env.pdf"
+    done = run("build", env={"BOOKLET_BUILD_STYLE": "tallpine-oncology",
+                             "BOOKLET_BUILD_SECTION": "when-to-call",
+                             "BOOKLET_BUILD_FORMAT": "handout", "BOOKLET_BUILD_OUTPUT": str(out)})
+    assert done.returncode == 0, done.stderr
+    assert "Tallpine" in page_texts(out)[0]
+    given = run("build", "--style", "default", env={"BOOKLET_BUILD_STYLE": "tallpine-oncology",
+                                                    "BOOKLET_BUILD_SECTION": "when-to-call",
+                                                    "BOOKLET_BUILD_FORMAT": "handout",
+                                                    "BOOKLET_BUILD_OUTPUT": str(out)})
+    assert given.returncode == 0 and "Tallpine" not in page_texts(out)[0], \
+        "the command line wins"
+
+
+def test_list_json_names_every_section_preset_style_and_keyword(library):
+    result = CliRunner().invoke(main, ["list", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [s["id"] for s in data["sections"]] == list(library.sections)
+    assert [p["id"] for p in data["presets"]] == list(library.presets)
+    assert "tallpine-oncology" in [s["id"] for s in data["styles"]]
+    assert data["plan_keywords"] == {k: list(v) for k, v in library.plan_keywords.items()}
+
+
+def test_check_json_lists_problems_and_exits_1(tmp_path):
+    good = CliRunner().invoke(main, ["check", "--json", "--lang", "en"])
+    assert good.exit_code == 0, good.output
+    assert json.loads(good.stdout)["ok"] is True
+    patient = tmp_path / "p.yaml"
+    patient.write_text("name: Sam\nplan: [surgery, not-a-plan]\n", encoding="utf-8")
+    bad = CliRunner().invoke(main, ["check", "--json", "--lang", "en", "--patient", str(patient)])
+    assert bad.exit_code == 1
+    data = json.loads(bad.stdout)
+    assert data["ok"] is False and any("not-a-plan" in line for line in data["problems"])
+
+
+def test_batch_json_and_verbose(tmp_path):
+    rows = tmp_path / "list.csv"
+    rows.write_text("id,name\np1,Ann\np2,Bo\n", encoding="utf-8")
+    done = run("-v", "batch", "--patients", str(rows), "--out-dir", str(tmp_path / "out"),
+               "--jobs", "1", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["built"], report["failed"]) == (2, 0)
+    assert [j["output"] for j in report["jobs"]] == ["p1.pdf", "p2.pdf"]
+    stderr = done.stderr.decode()
+    assert "built: " in stderr and "p1.pdf" in stderr and "p2.pdf" in stderr
+    assert "2 built, 0 up to date, 0 failed" in stderr
+    assert "Ann" not in stderr and "Bo " not in stderr, "no patient names in the log"
