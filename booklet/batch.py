@@ -104,6 +104,7 @@ class Result:
     pages: int = 0
     seconds: float = 0.0
     input_hash: str = ""
+    notes: tuple[str, ...] = ()    # what the build path says of it (never patient details)
 
 
 @dataclass
@@ -406,7 +407,8 @@ def build_job(job: Job, out_dir: str, known: str | None, force: bool,
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(target, pdf)
         return Result(job.index, job.output, "built", pages=pages,
-                      seconds=round(time.perf_counter() - started, 3), input_hash=digest)
+                      seconds=round(time.perf_counter() - started, 3), input_hash=digest,
+                      notes=made.notes)
     except BookletError as error:
         return Result(job.index, job.output, "failed", reason=error.message)
     except Exception as error:   # one broken job must not stop the batch; report it

@@ -192,6 +192,13 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
         say(line, err=True)
     else:
         say(line)
+    notes = {note: [] for r in summary.results for note in r.notes}
+    for result in sorted(summary.results, key=lambda r: r.index):
+        for note in result.notes:
+            notes[note].append(result.output)
+    for note, outputs in notes.items():
+        say(f"note: {len(outputs)} job{'s' if len(outputs) > 1 else ''} ({outputs[0]}"
+            f"{', ...' if len(outputs) > 1 else ''}): {note}", err=True)
     if not verbose:
         for result in sorted(summary.failed, key=lambda r: r.index):
             click.echo(f"  failed: {where[result.index]} -> {result.output}: {result.reason}",

@@ -20,8 +20,9 @@ class Node:
     text: str = ""
 
 
-def nodes(path: Path) -> list[Node]:
-    """Every structure element, depth first, in tree (reading) order, with its own text."""
+def nodes(path: Path, text: bool = True) -> list[Node]:
+    """Every structure element, depth first, in tree (reading) order, with its own text
+    (without it, `text=False`, in a tenth of the time)."""
     with pikepdf.open(path) as pdf:
         page_index = {p.objgen: i for i, p in enumerate(pdf.pages)}
         found: list[Node] = []
@@ -50,7 +51,7 @@ def nodes(path: Path) -> list[Node]:
             node.obj = {"alt": str(node.obj.Alt) if "/Alt" in node.obj else None,
                         "attributes": {str(k): str(v) for k, v in node.obj.A.items()}
                         if "/A" in node.obj else {}}
-    texts = _marked_text(path)
+    texts = _marked_text(path) if text else {}
     for node in found:
         node.text = " ".join(texts.get(c, "") for c in node.content).strip()
     return found
@@ -74,6 +75,13 @@ def _marked_text(path: Path) -> dict[tuple[int, int], str]:
             top = c["top"]
         texts[key] = " ".join(text.split())
     return texts
+
+
+def tree_shape(path: Path) -> list[tuple]:
+    """The structure tree without its text: each element's depth, role, attributes, alt text
+    and marked content (page index, MCID), in reading order."""
+    return [(n.depth, n.role, sorted(n.obj["attributes"].items()), n.obj["alt"], n.content)
+            for n in nodes(path, text=False)]
 
 
 def outline(path: Path, width: int = 60) -> str:

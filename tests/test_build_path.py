@@ -115,7 +115,7 @@ def test_an_edited_logo_is_read_again_by_the_same_workshop(tmp_path):
     """A long-running caller (the web form) sees a style's files change."""
     shutil.copytree(REPO / "styles", tmp_path / "styles")
     style_file = tmp_path / "styles" / "tallpine-oncology.yaml"
-    workshop = Workshop()
+    workshop = Workshop(recheck_seconds=0)
     first = workshop.style(style_file)
     assert workshop.style(style_file) is first, "unchanged files: loaded once"
     first.logo.path.write_bytes((REPO / "styles" / "logos" / "juniper-bay.png").read_bytes())
@@ -220,3 +220,19 @@ def test_batch_json_and_verbose(tmp_path):
     assert "built: " in stderr and "p1.pdf" in stderr and "p2.pdf" in stderr
     assert "2 built, 0 up to date, 0 failed" in stderr
     assert "Ann" not in stderr and "Bo " not in stderr, "no patient names in the log"
+
+
+def test_batch_says_once_that_plan_keywords_do_not_change_a_handout(tmp_path):
+    manifest = tmp_path / "jobs.yaml"
+    manifest.write_text(
+        "jobs:\n"
+        "  - {output: a.pdf, format: handout, sections: [when-to-call],"
+        " patient: {name: Sam, plan: [surgery]}}\n"
+        "  - {output: b.pdf, format: handout, sections: [when-to-call],"
+        " patient: {name: Kim, plan: [surgery]}}\n", encoding="utf-8")
+    done = run("batch", str(manifest), "--out-dir", str(tmp_path / "out"), "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.decode().splitlines() if line.startswith("note:")]
+    assert notes == ["note: 2 jobs (a.pdf, ...): plan keywords add sections to a booklet only;"
+                     " this handout prints the sections chosen for it."]
+    assert page_count(tmp_path / "out" / "a.pdf") == 2

@@ -22,6 +22,7 @@ and pixels, and a fresh Workshop the same bytes.
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -35,6 +36,9 @@ from ..layout.theme import Theme
 from ..style import load_style
 from ..tagging import unicode_maps
 from .reuse import RememberedFlate, ReusingCanvas, ReusingUnwrittenCanvas
+
+
+RECHECK_SECONDS = 1.0   # how long loaded inputs are used before their files are looked at
 
 
 class Memo(dict):
@@ -67,8 +71,9 @@ def _stamp(files) -> tuple:
 class Workshop:
     """What one caller reuses across the documents it makes (see the module's docstring)."""
 
-    def __init__(self, reuse: bool = True):
+    def __init__(self, reuse: bool = True, recheck_seconds: float = RECHECK_SECONDS):
         self.reuse = reuse
+        self.recheck_seconds = recheck_seconds
         keep = (lambda n: n) if reuse else (lambda n: 0)
         self.settled = Memo(keep(256))      # layout key -> the PageFacts it settled on
         self.templates = Memo(keep(32))     # (layout, slots) -> Template, a few hundred kB each
@@ -83,7 +88,7 @@ class Workshop:
     # --- inputs -----------------------------------------------------------------------
     def library(self, root: Path, language: str | None = None) -> m.Library:
         """The content library of `root` in `language`, loaded again when a file changed."""
-        def files():
+        def files(_):
             folder = language_folder(root, language)
             return sorted(p for p in {*folder.rglob("*"), *Path(root).glob("*")} if p.is_file())
         return self._loaded(("library", str(root), language), files,
@@ -91,24 +96,28 @@ class Workshop:
 
     def style(self, path: Path, standard_print: bool = False) -> m.Style:
         """The style file at `path`, loaded again when it or a file it names changed."""
-        def files(style=None):
-            return [path] if style is None else [path, style.logo and style.logo.path,
-                                                 *(style.font_files or ())]
-        key = ("style", str(path), standard_print)
-        known = self._inputs.get(key)
-        if known is not None and known[0] == _stamp(p for p in files(known[1]) if p):
-            return known[1]
-        style = load_style(path, standard_print)
-        self._inputs.remember(key, (_stamp(p for p in files(style) if p), style))
-        return style
+        def files(style):
+            named = () if style is None else (style.logo and style.logo.path,
+                                              *(style.font_files or ()))
+            return [path, *(p for p in named if p)]
+        return self._loaded(("style", str(path), standard_print), files,
+                            lambda: load_style(path, standard_print))
 
     def _loaded(self, key, files, load):
-        stamp = _stamp(files())
+        """What `load` gives, kept while the files it read (`files(value)`) are unchanged.
+        They are looked at again at most every `recheck_seconds`: a batch does not stat the
+        content for every copy, and the web form sees an edit a moment later."""
+        now = time.monotonic()
         known = self._inputs.get(key)
-        if known is not None and known[0] == stamp:
-            return known[1]
+        if known is not None:
+            stamp, value, checked = known
+            if now - checked < self.recheck_seconds:
+                return value
+            if _stamp(files(value)) == stamp:
+                self._inputs[key] = (stamp, value, now)
+                return value
         value = load()
-        self._inputs.remember(key, (stamp, value))
+        self._inputs.remember(key, (_stamp(files(value)), value, now))
         return value
 
     # --- layout -----------------------------------------------------------------------
