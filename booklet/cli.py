@@ -20,7 +20,7 @@ from .errors import BookletError, ChecksFailed, InputError, JobsFailed
 from .language import language_code
 from .patient import PATIENT, load_patient, patient_from_options
 from .request import BookletRequest, make_booklet
-from .resources import bundled, bundled_styles
+from .resources import bundled, bundled_styles, style_path
 from .style import PAPERS, STYLE, load_style, style_in_language
 
 content_option = click.option(
@@ -307,6 +307,32 @@ def check(content_dir, lang, style_files, standard_print, patient_files, as_json
         raise ChecksFailed(f"{len(problems)} problem{'s' if len(problems) > 1 else ''} found.")
     if not as_json:
         say("all content and styles are valid")
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; the default is reachable from this computer only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port (0: any free one).")
+@content_option
+@click.option("--style", "style_name", default="default", show_default=True,
+              help="The style the form starts with (a bundled name or a style file).")
+def serve(host, port, content_dir, style_name) -> None:
+    """Run the web form for clinic staff (open the address it prints in a browser)."""
+    from .copies.workshop import Workshop
+    from .web import serve as run_server
+
+    workshop = Workshop()
+    for code in content_languages(content_dir or bundled("content")):
+        workshop.library(content_dir or bundled("content"), code)   # bad content: one line now
+    workshop.style(style_path(style_name))
+    if host not in LOOPBACK:
+        click.echo(f"warning: --host {host} lets other computers open the form; patient details"
+                   " would cross the network unencrypted. Use it only behind HTTPS.", err=True)
+    run_server(host, port, content_dir, style_name, workshop)
 
 
 @main.command()

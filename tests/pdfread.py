@@ -85,3 +85,14 @@ def outline_titles(path: Path) -> list[str]:
             else:
                 yield item.title
     return list(walk(reader.outline))
+
+
+def quick_texts(path: Path) -> list[str]:
+    """Each page's text as pdfium reads it: for comparing two PDFs, in a tenth of the time
+    `page_texts` (pdfplumber, with sizes and fonts) takes."""
+    import pypdfium2
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return [page.get_textpage().get_text_range() for page in document]
+    finally:
+        document.close()

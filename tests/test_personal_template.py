@@ -24,7 +24,7 @@ from booklet.patient import load_patient
 from booklet.request import BookletRequest, plan_request
 from booklet.resources import bundled
 
-from pdfread import page_texts
+from pdfread import page_texts, quick_texts
 from structure import outline, tree_shape, untagged_operators
 
 REPO = Path(__file__).resolve().parent.parent
@@ -256,12 +256,3 @@ def test_every_look_of_a_copy_matches_its_whole_layout(tmp_path, look_workshops,
     if (style_name, lang, fillable, paper) in PIXELS:
         assert outline(a) == outline(b)
         assert same_pictures(a, b) == []
-
-
-def quick_texts(path: Path) -> list[str]:
-    """Each page's text as pdfium reads it (pdfplumber, for the other tests, is slower)."""
-    document = pypdfium2.PdfDocument(path)
-    try:
-        return [page.get_textpage().get_text_range() for page in document]
-    finally:
-        document.close()

@@ -1,0 +1,230 @@
+"""`booklet serve`: a local web form for clinic staff, on the one build path.
+
+The form asks what to print (preset or sections, handout or booklet), how (style, language,
+paper, fillable) and, for a personal booklet, the patient's details. It previews the first
+pages with the page and sheet count, and downloads the PDF that `booklet build` makes from
+the same choices (both call booklet.request.make_booklet).
+
+Patient details stay in the room: they come only in POST bodies, are built into a PDF in
+memory, and are never written to disk or logged (the access log has the method, the path
+without its query, the status and the time). Every response says `Cache-Control: no-store`.
+Each form carries a CSRF token matched to a cookie; requests are limited in size, rows and
+time. The pages work without JavaScript; the one vendored-free script only adds rows in
+place.
+"""
+from __future__ import annotations
+
+import base64
+import concurrent.futures
+import hmac
+import io
+import logging
+import secrets
+import threading
+import time
+from pathlib import Path
+
+from flask import Flask, Response, g, make_response, render_template, request
+
+from ..copies.workshop import Workshop
+from ..errors import BookletError, InputError
+from ..language import LANGUAGES
+from ..resources import bundled, bundled_styles
+from ..style import PAPERS
+from .form import ALL_SECTIONS, ROWS, FormValues, field_id, read_form, to_request
+from .strings import ui_strings
+
+MAX_REQUEST_BYTES = 64 * 1024       # a full form is a few kB
+BUILD_SECONDS = 60                  # a booklet takes well under a second
+PREVIEW_PAGES = 2
+CSRF_COOKIE = "booklet_csrf"
+
+log = logging.getLogger("booklet.serve")
+
+
+def create_app(content: Path | None = None, style: str = "default",
+               workshop: Workshop | None = None) -> Flask:
+    """The web app. `content` and `style` are what the form starts from; one Workshop (the
+    app's) serves every request, so a second booklet of a layout comes from its template."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    workshop = workshop or Workshop()
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="build")
+    content_root = content or bundled("content")
+    pdfium = threading.Lock()           # pdfium, which draws the previews, is not thread-safe
+
+    def library(language: str):
+        return workshop.library(content_root, language)
+
+    def ui_language() -> str:
+        chosen = request.values.get("ui") or request.args.get("ui") or ""
+        return chosen if chosen in LANGUAGES else "en"
+
+    @app.before_request
+    def start() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def headers(response: Response) -> Response:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self';"
+            " form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+        took = time.perf_counter() - g.get("started", time.perf_counter())
+        # the path only: never a query string, a form field or a file name
+        log.info("%s %s %d %.2f s", request.method, request.path, response.status_code, took)
+        return response
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        msgs = ui_strings(ui_language())
+        return _message_page(msgs, msgs["too_large"], 413)
+
+    @app.get("/")
+    def blank_form():
+        values = FormValues(ui=ui_language(), lang=ui_language(), style=style)
+        return _form_page(values, {}, None)
+
+    @app.post("/")
+    def submitted():
+        msgs = ui_strings(ui_language())
+        if not _csrf_ok():
+            return _message_page(msgs, msgs["expired"], 400)
+        values = read_form(request.form, style)
+        action = request.form.get("action", "preview")
+        extra = {kind: 1 for kind in ROWS if action == f"add-{kind}"}
+        if extra:
+            kind = next(iter(extra))
+            limit = ROWS[kind][1]
+            if len(values.rows[kind]) >= limit:
+                return _form_page(values, {kind: msgs["too_many_rows"].format(limit=limit)},
+                                  None, status=422)
+            return _form_page(values, {}, None, extra=extra, focus=kind)
+        made, errors = _build(values, msgs)
+        if errors:
+            return _form_page(values, errors, None, status=422)
+        if action == "download":
+            response = make_response(made.pdf)
+            response.headers["Content-Type"] = "application/pdf"
+            name = "handout.pdf" if values.format == "handout" else "booklet.pdf"
+            response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        with pdfium:
+            preview = _preview(made, msgs)
+        return _form_page(values, {}, preview)
+
+    def _build(values: FormValues, msgs: dict):
+        """The booklet for the form, or the problems by field id."""
+        req, errors = to_request(values, content, msgs)
+        if errors:
+            return None, errors
+        future = pool.submit(_make, req)
+        try:
+            return future.result(timeout=BUILD_SECONDS), {}
+        except concurrent.futures.TimeoutError:
+            return None, {"top": msgs["too_slow"]}
+        except InputError as error:
+            return None, _field_problems(error.problems)
+        except BookletError as error:
+            return None, {"top": error.message}
+
+    def _make(req):
+        from ..request import make_booklet
+        return make_booklet(req, workshop)
+
+    def _form_page(values: FormValues, errors: dict, preview, status: int = 200,
+                   extra=None, focus=None):
+        msgs = ui_strings(values.ui)
+        lib = library(values.ui)
+        styles = {name: workshop.style(path).name for name, path in bundled_styles().items()}
+        if values.style not in styles:
+            styles[values.style] = values.style
+        labels = {"name": msgs["name_label"], "notes": msgs["notes_label"],
+                  "patient": msgs["patient_legend"], "plan": msgs["plan_legend"],
+                  "sections": msgs["sections_legend"]}
+        for kind, (columns, limit) in ROWS.items():
+            labels[kind] = msgs[kind + "_legend"]
+            for i in range(limit + 1):
+                for column in columns:
+                    labels[f"{kind}-{i}-{column}"] = (
+                        f"{msgs[kind + '_legend']}, {msgs['row_label'].format(number=i + 1)}:"
+                        f" {msgs[kind + '_' + column]}")
+        token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        page = render_template(
+            "form.html", m=msgs, v=values, rows=values.padded(extra), errors=errors,
+            error_list=[(key, text) for key, text in errors.items()],
+            sections=list(lib.sections.values()), presets=list(lib.presets.values()),
+            plan_keywords=list(lib.plan_keywords), styles=styles, papers=PAPERS,
+            languages={code: ui_strings(code)["language_name"] for code in LANGUAGES},
+            all_sections=ALL_SECTIONS, preview=preview, csrf=token, focus=focus, labels=labels,
+            columns={kind: columns for kind, (columns, _) in ROWS.items()},
+            limits={kind: limit for kind, (_, limit) in ROWS.items()})
+        response = make_response(page, status)
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="Strict")
+        return response
+
+    def _message_page(msgs: dict, text: str, status: int):
+        return make_response(render_template("message.html", m=msgs, text=text), status)
+
+    return app
+
+
+def _csrf_ok() -> bool:
+    cookie = request.cookies.get(CSRF_COOKIE, "")
+    sent = request.form.get("csrf", "")
+    return bool(cookie) and hmac.compare_digest(cookie, sent)
+
+
+def _field_problems(problems: list[str]) -> dict[str, str]:
+    """InputError lines about the form's patient ("the form: visits[0].place: ...") next to
+    their field; any other line at the top."""
+    errors: dict[str, str] = {}
+    for line in problems:
+        if line.startswith("the form: "):
+            path, _, text = line[len("the form: "):].partition(": ")
+            key = field_id(path.split(" (")[0])
+            errors.setdefault(key, text)
+        else:
+            errors.setdefault("top", line)
+    return errors
+
+
+def _preview(made, msgs: dict) -> dict:
+    """The first pages as PNG pictures (data: addresses, nothing on disk) and the counts."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(made.pdf)
+    pictures = []
+    try:
+        for number in range(min(PREVIEW_PAGES, len(document))):
+            image = document[number].render(scale=0.6).to_pil()
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG", optimize=False)
+            pictures.append({"number": number + 1, "src": "data:image/png;base64,"
+                             + base64.b64encode(buffer.getvalue()).decode("ascii")})
+    finally:
+        document.close()
+    pages = made.pages
+    return {"pictures": pictures, "pages": pages, "sheets": (pages + 1) // 2,
+            "summary": msgs["preview_summary"].format(pages=pages, sheets=(pages + 1) // 2)}
+
+
+def serve(host: str, port: int, content: Path | None, style: str,
+          workshop: Workshop | None = None, threads: int = 4) -> None:
+    """Run the app on waitress until Ctrl+C."""
+    import waitress
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    app = create_app(content, style, workshop)
+    server = waitress.create_server(app, host=host, port=port, threads=threads,
+                                    max_request_body_size=4 * MAX_REQUEST_BYTES,  # ours answers first
+                                    channel_timeout=BUILD_SECONDS + 10, ident="booklet")
+    where = f"http://{host}:{server.effective_port}/"
+    print(f"booklet serve: open {where} in a browser (Ctrl+C stops it)", flush=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,47 @@
+// booklet serve: the form works without this file. With it, "add a row" adds the row in place
+// (no round trip), and the error summary or the new row takes the focus.
+(function () {
+  "use strict";
+  function renumber(row, index) {
+    row.dataset.row = String(index);
+    row.querySelectorAll("[id], [for], [name], [aria-describedby]").forEach(function (el) {
+      ["id", "for", "name", "aria-describedby"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value) { el.setAttribute(attr, value.replace(/-\d+-/g, "-" + index + "-")); }
+      });
+    });
+    var legend = row.querySelector(".row-legend");
+    if (legend) { legend.textContent = legend.textContent.replace(/\d+/, String(index + 1)); }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+    document.querySelectorAll("fieldset.rows").forEach(function (group) {
+      var button = group.querySelector("button.add-row");
+      var count = group.querySelector("input.row-count");
+      var limit = parseInt(group.dataset.limit, 10);
+      button.addEventListener("click", function (event) {
+        var rows = group.querySelectorAll("fieldset.row");
+        if (rows.length >= limit) { return; }     // the server says why
+        event.preventDefault();
+        var copy = rows[rows.length - 1].cloneNode(true);
+        copy.querySelectorAll("input, textarea").forEach(function (el) {
+          el.value = ""; el.removeAttribute("aria-invalid");
+        });
+        copy.querySelectorAll(".field-error").forEach(function (el) { el.remove(); });
+        renumber(copy, rows.length);
+        group.insertBefore(copy, button);
+        count.value = String(rows.length + 1);
+        var first = copy.querySelector("input, textarea");
+        if (first) { first.focus(); }
+      });
+    });
+    var focus = document.body.dataset.focus;
+    if (focus) {
+      var rows = document.querySelectorAll("#" + focus + " fieldset.row");
+      var last = rows[rows.length - 1];
+      var input = last && last.querySelector("input, textarea");
+      if (input) { input.focus(); }
+    }
+  });
+})();

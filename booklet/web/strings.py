@@ -1,0 +1,20 @@
+"""The web form's own words, one catalogue per language (booklet/web/messages/*.yaml)."""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+FOLDER = Path(__file__).resolve().parent / "messages"
+
+
+@cache
+def _read(code: str) -> dict:
+    return yaml.safe_load((FOLDER / f"{code}.yaml").read_text(encoding="utf-8"))
+
+
+def ui_strings(code: str) -> dict:
+    """Every string the form shows, in language `code` (en or es); the catalogues hold the
+    same keys (a test checks)."""
+    return dict(_read(code if (FOLDER / f"{code}.yaml").is_file() else "en"))
