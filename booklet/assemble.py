@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from . import model as m
-from .content import shown
 from .errors import InputError
 from .language import language_code, sort_key
+from .specs import did_you_mean
 from .style import style_in_language
-from .validate import did_you_mean
+from .yamlfile import shown
 
 FORMATS = ("booklet", "handout")
 HANDOUT_MAX_SECTIONS = 2

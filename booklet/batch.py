@@ -21,16 +21,16 @@ from pathlib import Path
 
 from .assemble import FORMATS
 from .copies.workshop import Workshop
-from .content import read_yaml, shown
 from .errors import BookletError, InputError
 from .language import LANG_FIELD, language_code
-from .patient import PATIENT, load_patient, patient_from_data
 from .output import write_atomic
+from .patient import PATIENT, load_patient, patient_from_data
 from .request import BookletRequest, make_booklet, plan_request
 from .resources import bundled, style_path
-from .style import PAPERS
-from .validate import (AnyOf, Boolean, Choice, Const, Field, Id, Invalid, ListOf, Record, Text,
+from .specs import (AnyOf, Boolean, Choice, Const, Field, Id, Invalid, ListOf, Record, Text,
                        did_you_mean)
+from .style import PAPERS
+from .yamlfile import read_yaml, shown
 
 STATE_SAVE_SECONDS = 1.0   # how often a run records what it has built, besides at its end
 STATE_FILE = ".booklet-batch.json"   # in the output folder: input hash of each built PDF

@@ -14,7 +14,7 @@ from .assemble import FORMATS, add_plan_sections, choose_sections
 from .batch import default_workers, jobs_from_csv, load_manifest, parse_shard, run_jobs
 from .batch import shard as shard_jobs
 from .output import write_atomic
-from .checks import check_handouts, check_library, check_twins
+from .editorial import check_handouts, check_library, check_twins
 from .content import content_languages, json_schemas, load_library
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
 from .language import language_code

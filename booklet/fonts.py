@@ -23,8 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from . import model as m
-from .content import shown
 from .errors import InputError
+from .yamlfile import shown
 
 # Characters the layout itself draws as text (bullets, separators), checked like content.
 LAYOUT_CHARACTERS = "•·–—0123456789.,:;()"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 from .errors import InputError
-from .validate import Text
+from .specs import Text
 
 # code -> the language tag written into the PDF (/Lang and XMP dc:language)
 LANGUAGES = {"en": "en-US", "es": "es-US"}

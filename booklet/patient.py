@@ -11,10 +11,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import model as m
-from .content import read_yaml, shown
 from .errors import InputError
 from .language import LANG_FIELD, language_code
-from .validate import Date, Field, Invalid, ListOf, Record, Text, describe
+from .specs import Date, Field, Invalid, ListOf, Record, Text, describe
+from .yamlfile import read_yaml, shown
 
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import model as m
-from .content import read_yaml, shown
 from .errors import InputError
 from .language import LANGUAGES, NAMES
-from .validate import Choice, Field, Invalid, Number, Record, Spec, Text, Url, describe, join
+from .specs import Choice, Field, Invalid, Number, Record, Spec, Text, Url, describe, join
+from .yamlfile import read_yaml, shown
 
 LARGE_PRINT_SIZES = (18, 20, 24)   # body sizes a style may choose; 18 pt is the floor
 STANDARD_PRINT_SIZES = (14, 16)    # allowed only with --standard-print

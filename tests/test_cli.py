@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from booklet.checks import check_library
+from booklet.editorial import check_library
 from booklet.cli import main
 from booklet.content import load_library
 from booklet.readability import grade

@@ -11,7 +11,7 @@ import pytest
 
 from booklet import model as m
 from booklet.assemble import section_text
-from booklet.checks import check_library, terms_used
+from booklet.editorial import check_library, terms_used
 from booklet.readability import grade
 from booklet.resources import bundled
 

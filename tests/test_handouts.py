@@ -11,7 +11,7 @@ import yaml
 
 from booklet.assemble import add_plan_sections, choose_sections, plan_document
 from booklet.output import build_pdf
-from booklet.checks import check_handouts, handout_page_limit
+from booklet.editorial import check_handouts, handout_page_limit
 from booklet.content import load_library
 from booklet.resources import bundled, bundled_styles, style_path
 from booklet.style import load_style

@@ -10,7 +10,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from booklet.assemble import plan_document
 from booklet.messages import format_date
 from booklet.output import build_pdf
-from booklet.checks import terms_used
+from booklet.editorial import terms_used
 from booklet.messages import catalogue
 from booklet.resources import style_path
 from booklet.style import TypeScale, load_style

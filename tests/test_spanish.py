@@ -19,7 +19,7 @@ from structure import nodes, untagged_operators
 
 from booklet.assemble import choose_sections, plan_document
 from booklet.output import build_pdf
-from booklet.checks import check_twins
+from booklet.editorial import check_twins
 from booklet.cli import main
 from booklet.content import load_library
 from booklet.errors import InputError

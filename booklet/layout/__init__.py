@@ -1,1 +1,2 @@
-"""Layout with reportlab: one module per concern, used only by build.py."""
+"""Lay out one DocumentPlan with reportlab: one module per concern. Nothing here is kept from
+one document to the next; booklet.copies.Workshop reuses work across documents."""

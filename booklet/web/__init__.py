@@ -56,8 +56,9 @@ def create_app(content: Path | None = None, style: str = "default",
     def library(language: str):
         return workshop.library(content_root, language)
 
-    def ui_language() -> str:
-        chosen = request.values.get("ui") or request.args.get("ui") or ""
+    def ui_language(body: bool = True) -> str:
+        """The interface's language: the form's `ui` field, else ?ui= (a GET), else English."""
+        chosen = (request.form.get("ui") if body else None) or request.args.get("ui") or ""
         return chosen if chosen in LANGUAGES else "en"
 
     @app.before_request
@@ -79,7 +80,7 @@ def create_app(content: Path | None = None, style: str = "default",
 
     @app.errorhandler(413)
     def too_large(_error):
-        msgs = ui_strings(ui_language())
+        msgs = ui_strings(ui_language(body=False))   # the body is what was too large
         return _message_page(msgs, msgs["too_large"], 413)
 
     @app.get("/")
@@ -156,7 +157,7 @@ def create_app(content: Path | None = None, style: str = "default",
             "form.html", m=msgs, v=values, rows=values.padded(extra), errors=errors,
             error_list=[(key, text) for key, text in errors.items()],
             sections=list(lib.sections.values()), presets=list(lib.presets.values()),
-            plan_keywords=list(lib.plan_keywords), styles=styles, papers=PAPERS,
+            plan_keywords=_plan_choices(library("en"), lib), styles=styles, papers=PAPERS,
             languages={code: ui_strings(code)["language_name"] for code in LANGUAGES},
             all_sections=ALL_SECTIONS, preview=preview, csrf=token, focus=focus, labels=labels,
             columns={kind: columns for kind, (columns, _) in ROWS.items()},
@@ -169,6 +170,16 @@ def create_app(content: Path | None = None, style: str = "default",
         return make_response(render_template("message.html", m=msgs, text=text), status)
 
     return app
+
+
+def _plan_choices(english, shown) -> list[tuple[str, str, str]]:
+    """Each plan keyword (those of the English content, which every language accepts), its
+    label, and the titles of the sections it adds, in the interface's language."""
+    choices = []
+    for keyword, ids in english.plan_keywords.items():
+        titles = [shown.sections[i].title for i in ids if i in shown.sections]
+        choices.append((keyword, keyword.replace("-", " "), "; ".join(titles)))
+    return choices
 
 
 def _csrf_ok() -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError
 from ..patient import PATIENT, patient_from_data
 from ..request import BookletRequest
-from ..validate import Invalid
+from ..specs import Invalid
 
 # The rows of each list a person fills in, their columns, and the most the form takes.
 ROWS = {

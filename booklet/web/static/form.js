@@ -15,7 +15,21 @@
   }
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
-    if (summary) { summary.focus(); }
+    if (summary) {
+      summary.focus();
+      // A link in the summary moves to its field with the field's label and message in view.
+      summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+        link.addEventListener("click", function (event) {
+          var field = document.getElementById(link.getAttribute("href").slice(1));
+          if (!field) { return; }
+          event.preventDefault();
+          var label = document.querySelector("label[for='" + field.id + "']") ||
+            (field.closest("fieldset") && field.closest("fieldset").querySelector("legend"));
+          (label || field).scrollIntoView({block: "start"});
+          field.focus({preventScroll: true});
+        });
+      });
+    }
     document.querySelectorAll("fieldset.rows").forEach(function (group) {
       var button = group.querySelector("button.add-row");
       var count = group.querySelector("input.row-count");

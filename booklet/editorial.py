@@ -11,12 +11,12 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from . import model as m
 from .assemble import iter_texts, plan_document, section_text
-from .content import shown
 from .errors import InputError
-from .language import language_code
-from .readability import grade, inflesz, inflesz_band
-from .layout.document import measure_pages
 from .fonts import check_glyphs, fonts_for
+from .language import language_code
+from .layout.document import measure_pages
+from .readability import grade, inflesz, inflesz_band
+from .yamlfile import shown
 
 REVIEW_MAX_AGE = dt.timedelta(days=2 * 365)
 GRADE_LIMIT = 8.0
