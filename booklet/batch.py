@@ -347,23 +347,26 @@ def program_hash(package: Path = PACKAGE) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=None)
-def _files_hash(files: tuple[str, ...]) -> str:
-    """A hash of these files' names and bytes: computed once per process."""
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(file.encode())
-        digest.update(Path(file).read_bytes())
-    return digest.hexdigest()
+def _files_hash(files: tuple[str, ...], memo: dict) -> str:
+    """A hash of these files' names and bytes, once per batch run (`memo`)."""
+    if ("hash", files) not in memo:
+        digest = hashlib.sha256()
+        for file in files:
+            digest.update(file.encode())
+            digest.update(Path(file).read_bytes())
+        memo["hash", files] = digest.hexdigest()
+    return memo["hash", files]
 
 
-@lru_cache(maxsize=None)
-def _content_files(folder: str, skip: tuple[str, ...]) -> tuple[str, ...]:
+def _content_files(folder: str, skip: tuple[str, ...], memo: dict) -> tuple[str, ...]:
     """Every file of a content folder, but none under `skip` (the output folder, the
-    report): what a batch writes never changes what it reads."""
-    root = Path(folder).resolve()
-    return tuple(str(p) for p in sorted(root.rglob("*")) if p.is_file()
-                 and not any(p.is_relative_to(s) for s in skip))
+    report): what a batch writes never changes what it reads. Listed once per run."""
+    if ("files", folder, skip) not in memo:
+        root = Path(folder).resolve()
+        memo["files", folder, skip] = tuple(
+            str(p) for p in sorted(root.rglob("*")) if p.is_file()
+            and not any(p.is_relative_to(s) for s in skip))
+    return memo["files", folder, skip]
 
 
 def _style_files(name: str, workshop: Workshop) -> tuple[str, ...]:
@@ -376,12 +379,13 @@ def _style_files(name: str, workshop: Workshop) -> tuple[str, ...]:
 def input_hash(job: Job, skip: tuple[str, ...] = (), workshop: Workshop | None = None) -> str:
     """What a job's PDF depends on: the program, its settings, the content, the style and the
     files it names, and the patient; nothing under `skip` (resolved paths)."""
+    workshop = workshop or Workshop()
+    memo = workshop.run_memo
     digest = hashlib.sha256()
     content = job.content_dir or str(bundled("content"))
     parts = [program_hash(), repr(job.settings), job.output,
-             _files_hash(_content_files(content, skip)),
-             _files_hash(_style_files(job.setting("style", "default"),
-                                      workshop or Workshop())),
+             _files_hash(_content_files(content, skip, memo), memo),
+             _files_hash(_style_files(job.setting("style", "default"), workshop), memo),
              job.patient_fields or ""]
     if job.patient_file:
         parts.append(Path(job.patient_file).read_bytes().hex())

@@ -9,7 +9,8 @@ it keeps:
   and broken paragraphs;
 - the page facts each layout settled on (the next copy's first guess);
 - the templates of personal booklets and the slots their copies took (booklet.copies.template);
-- pictures decoded once, and Flate results (pages, font subsets) compressed once.
+- pictures decoded once, and Flate results (pages, font subsets) compressed once;
+- in a batch run, the hash of each input file, read once.
 
 It also applies our two changes to reportlab, only while a build runs (`installed()`): the
 remembering Flate filter, and ToUnicode maps without U+0000 entries. Builds on one Workshop
@@ -83,6 +84,9 @@ class Workshop:
         self.paragraphs = ParagraphMemo() if reuse else None
         self._themes = Memo(keep(64))
         self._inputs = Memo(keep(64))       # loaded libraries and styles, with their stamps
+        # For one batch run (booklet.batch makes a Workshop per run): the hashes of the
+        # files its jobs read, each file read once.
+        self.run_memo: dict = {}
         self._lock = threading.RLock()
 
     # --- inputs -----------------------------------------------------------------------
