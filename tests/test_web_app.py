@@ -88,3 +88,20 @@ def test_bad_content_stops_serve_in_one_line_before_it_listens(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
     assert time.monotonic() - started < 30
+
+
+def test_a_bug_logs_its_kind_only_and_shows_a_page(app, monkeypatch, caplog):
+    import booklet.request
+
+    def broken(request, workshop=None):
+        raise ValueError(f"nothing of {request.patient.name} may be logged")
+
+    monkeypatch.setattr(booklet.request, "make_booklet", broken)
+    client = app.test_client()
+    with caplog.at_level("INFO"):
+        done = client.post("/", data={"csrf": token(client), "action": "download",
+                                      "name": "Wilhelmina Secretson"})
+    assert done.status_code == 500
+    assert ui_strings("en")["internal_error"] in done.get_data(as_text=True)
+    assert "internal error (ValueError) on POST /" in caplog.text
+    assert "Wilhelmina" not in caplog.text

@@ -25,7 +25,9 @@ import time
 from pathlib import Path
 
 from flask import Flask, Response, g, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
 
+from .. import request as build_path
 from ..copies.workshop import Workshop
 from ..errors import BookletError, InputError
 from ..language import LANGUAGES
@@ -83,6 +85,17 @@ def create_app(content: Path | None = None, style: str = "default",
         msgs = ui_strings(ui_language(body=False))   # the body is what was too large
         return _message_page(msgs, msgs["too_large"], 413)
 
+    @app.errorhandler(Exception)
+    def failed(error):
+        """A bug of ours: one log line naming its kind only (its message could hold what was
+        typed), and a page that says so."""
+        if isinstance(error, HTTPException):
+            return error
+        log.error("internal error (%s) on %s %s", type(error).__name__, request.method,
+                  request.path)
+        msgs = ui_strings(ui_language(body=False))
+        return _message_page(msgs, msgs["internal_error"], 500)
+
     @app.get("/")
     def blank_form():
         values = FormValues(ui=ui_language(), lang=ui_language(), style=style)
@@ -132,8 +145,7 @@ def create_app(content: Path | None = None, style: str = "default",
             return None, {"top": error.message}
 
     def _make(req):
-        from ..request import make_booklet
-        return make_booklet(req, workshop)
+        return build_path.make_booklet(req, workshop)
 
     def _form_page(values: FormValues, errors: dict, preview, status: int = 200,
                    extra=None, focus=None):
