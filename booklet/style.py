@@ -99,8 +99,9 @@ STYLE = Record(description="a clinic brand", fields={
     "logo": Field(Record(fields={
         "file": Field(Text(description="a PNG, JPEG or SVG file, relative to the style file",
                            one_line=True)),
-        "alt": Field(_Wording(Text(), description="what the logo shows, for people who"
-                                                  " cannot see it")),
+        "alt": Field(_Wording(Text(), description="what the logo is, for people who cannot"
+                                                  " see it: short, like 'Tallpine Oncology"
+                                                  " logo' (it is read before the title)")),
     }, description="the clinic's logo, on the cover and back page"), required=False),
     "font": Field(_Font(), required=False),
     "body_weight": Field(Choice(("regular", "bold"), description="regular, or bold to set"

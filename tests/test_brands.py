@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 import pypdf
 import pypdfium2
 import pytest
@@ -63,6 +64,15 @@ def clinic_pdfs(tmp_path_factory, fixture_library):
 
 
 # --- colours, logo, QR ------------------------------------------------------------------------
+
+def test_logo_and_qr_name_no_base14_font(clinic_pdfs):
+    """reportlab starts a drawing in Helvetica; ours start in the page's own font."""
+    for name, path in clinic_pdfs.items():
+        with pikepdf.open(path) as pdf:
+            fonts = {str(font.BaseFont) for page in pdf.pages
+                     for font in page.Resources.get("/Font", {}).values()}
+        assert not [f for f in fonts if "Helvetica" in f or "+" not in f], (name, fonts)
+
 
 @pytest.mark.parametrize("name", ["juniper-bay-cancer-clinic", "tallpine-oncology"])
 def test_brand_primary_colour_fills_the_cover_band_and_colours_the_title(clinic_pdfs, name):
@@ -243,7 +253,7 @@ BAD_LOGOS = [
      "brand.yaml: logo.file: 'mark.gif' is not a PNG, JPEG or SVG picture. Fix: use a png,"
      " jpg, jpeg, svg file."),
     ("no alt text", "logo: {file: mark.png}",
-     "brand.yaml: logo.alt: is missing. Fix: add 'alt:' (what the logo shows"),
+     "brand.yaml: logo.alt: is missing. Fix: add 'alt:' (what the logo is, for people"),
     ("not a picture", "logo: {file: broken.png, alt: A mark.}",
      "brand.yaml: logo.file: 'broken.png' cannot be read as a picture"),
     ("not an svg", "logo: {file: broken.svg, alt: A mark.}",
@@ -338,3 +348,14 @@ def test_logo_and_qr_are_figures_with_alt_text_in_a_valid_tagged_pdf(clinic_pdfs
     assert f"QR code that opens {address}" in alts
     assert untagged_operators(path) == []
     assert page.validate_pdf(str(path), profile="ua1").failures == []
+
+
+def test_a_bundled_logos_alt_text_is_short_and_names_the_clinic():
+    """It is read before the cover title: the clinic's name and 'logo', not a description."""
+    for name, path in bundled_styles().items():
+        style = load_style(path)
+        if style.logo is None:
+            continue
+        for lang in ("en", "es"):
+            alt = style_in_language(style, lang).logo.alt
+            assert style.clinic in alt and len(alt.split()) <= 6, (name, lang, alt)

@@ -70,6 +70,9 @@ def test_catalog_declares_a_tagged_titled_pdfua_document(built):
         assert "<pdfuaid:part>1</pdfuaid:part>" in xmp
         title = str(pdf.docinfo.Title)
         assert title and f'<rdf:li xml:lang="x-default">{title}</rdf:li>' in xmp
+        assert pdf.pdf_version == "1.7", "the header names the version whose features it uses"
+        if "/Outlines" in root:         # a booklet: it opens with its bookmarks shown
+            assert root.PageMode == "/UseOutlines"
         for number, pdf_page in enumerate(pdf.pages, start=1):
             assert pdf_page.obj.get("/Tabs") == "/S", f"page {number}"
             if "/StructParents" not in pdf_page.obj:   # only a page of artifacts may lack it
@@ -144,6 +147,7 @@ def test_every_link_annotation_sits_in_a_link_element_with_a_description(built):
         assert annotations or "handout" in built.name or "sheet" in built.name
         for annotation in annotations:
             assert str(annotation.get("/Contents", "")).strip()
+            assert int(annotation.get("/F", 0)) & 4, "a link's look prints with its page"
             owner = parent_tree[int(annotation.StructParent)]
             assert owner.S == "/Link"
             objrs = [k for k in owner.K if isinstance(k, pikepdf.Dictionary)

@@ -50,7 +50,12 @@ class Vector(Flowable):
         return self.width, self.height
 
     def draw(self):
+        # reportlab starts a drawing in Helvetica; start it in the page's own font instead,
+        # so no unembedded base-14 font is named anywhere in the file.
+        frame = Drawing(self.drawing.width, self.drawing.height,
+                        initialFontName=self.canv._fontname, initialFontSize=self.canv._fontsize)
+        frame.add(self.drawing)
         self.canv.saveState()
         self.canv.scale(self.scale, self.scale)
-        renderPDF.draw(self.drawing, self.canv, 0, 0)
+        renderPDF.draw(frame, self.canv, 0, 0)
         self.canv.restoreState()

@@ -152,6 +152,7 @@ class Anchor(Flowable):
         if not self.record_only:
             self.canv.bookmarkPage(self.key)
             self.canv.addOutlineEntry(self.title, self.key, level=self.level, closed=False)
+            self.canv.showOutline()     # the file opens with its bookmarks shown
 
 
 class BlankPageNote(Flowable):

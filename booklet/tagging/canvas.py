@@ -40,6 +40,10 @@ class _Frame:
         return self.element is not None and self.element.is_leaf
 
 
+PDF_VERSION = (1, 7)   # what the file uses (structure, forms, compressed objects) is all in 1.7
+PRINT_FLAG = 4         # annotation flag bit 3: print the annotation with the page
+
+
 class TaggingCanvas(Canvas):
     """Records which element each MCID belongs to; writes the structure tree on save."""
 
@@ -54,6 +58,7 @@ class TaggingCanvas(Canvas):
         self._next_key = 0
         self._form_fields: FormFields | None = None
         self.page_marks: dict[str, tuple[int, int]] = {}   # see layout.flowables.PageMark
+        kwargs.setdefault("pdfVersion", PDF_VERSION)
         super().__init__(*args, **kwargs)
 
     @property
@@ -204,13 +209,17 @@ def _plain_text(flowable) -> str | None:
 
 
 def _add_to_annotation(annotation, key: int, description: str | None) -> None:
-    """Give an annotation its /StructParent and a /Contents description."""
+    """Give an annotation its /StructParent, a /Contents description and the Print flag
+    (a link's look is printed with the page)."""
     if isinstance(annotation, pdfdoc.PDFDictionary):
         annotation["StructParent"] = key
+        if "F" not in annotation.dict:
+            annotation["F"] = PRINT_FLAG
         if description and "Contents" not in annotation.dict:
             annotation["Contents"] = pdfdoc.PDFString(description)
     else:
         annotation.otherkw["StructParent"] = key
-        annotation.permitted = (*annotation.permitted, "StructParent")
+        annotation.otherkw.setdefault("F", PRINT_FLAG)
+        annotation.permitted = (*annotation.permitted, "StructParent", "F")
         if description and not getattr(annotation, "Contents", None):
             annotation.Contents = description
