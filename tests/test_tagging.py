@@ -238,3 +238,29 @@ def test_fillable_booklet_passes_the_pdfua_checker(fillable_booklet):
 def test_printed_booklet_has_no_form_fields(default_booklet):
     with pikepdf.open(default_booklet[0]) as pdf:
         assert "/AcroForm" not in pdf.Root
+
+
+def test_subheadings_have_bookmarks_under_their_section_on_their_page(default_booklet):
+    """A reader can jump to any subheading: each H2 of a section is a bookmark one level
+    under the section's, pointing at the page the subheading is printed on."""
+    import pypdf
+    from pdfread import quick_texts
+
+    path, plan = default_booklet
+    reader = pypdf.PdfReader(path)
+    texts = [" ".join(t.split()) for t in quick_texts(path)]
+    sections = {s.title: [b.text for b in s.body if type(b).__name__ == "Heading"]
+                for s in plan.sections}
+    outline = reader.outline
+    found = {}
+    for i, entry in enumerate(outline):
+        if isinstance(entry, list) or entry.title not in sections:
+            continue
+        children = outline[i + 1] if i + 1 < len(outline) and isinstance(outline[i + 1], list) \
+            else []
+        found[entry.title] = [child.title for child in children]
+        for child in children:
+            page = reader.get_destination_page_number(child)
+            assert child.title in texts[page], (child.title, page + 1)
+    assert found == sections and sum(map(len, found.values())) > 10
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"

@@ -332,8 +332,12 @@ def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict,
     story = [Anchor(f"section-{section.id}", section.title),
              para(theme, section.title, "h1", "H1"),
              para(theme, section.summary, "body", "P")]
-    for block in section.body:
-        story += render_block(theme, block, lang)
+    for n, block in enumerate(section.body):
+        made = render_block(theme, block, lang)
+        if isinstance(block, m.Heading):      # a bookmark under the section's, kept with it
+            made.insert(1, Anchor(f"section-{section.id}-{n}", block.text, level=1,
+                                  keep_with_next=True))
+        story += made
     if facts is not None:
         numbers = ", ".join(str(n) for n in sorted(plan.sources.index(src) + 1
                                                     for src in section.sources))

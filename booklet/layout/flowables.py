@@ -137,10 +137,12 @@ def _with_ending_space(line, kind: int):
 class Anchor(Flowable):
     """Marks where a part starts: a bookmark, an outline entry and a page the doc records."""
 
-    def __init__(self, key: str, title: str, level: int = 0, record_only: bool = False):
+    def __init__(self, key: str, title: str, level: int = 0, record_only: bool = False,
+                 keep_with_next: bool = False):
         super().__init__()
         self.key, self.title, self.level = key, title, level
         self.record_only = record_only  # only the page is recorded: no bookmark, no outline
+        self.keepWithNext = int(keep_with_next)   # after a heading: stays with what follows
         self.width = self.height = 0
 
     decoration = True
