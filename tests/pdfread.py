@@ -75,13 +75,15 @@ def fonts(path: Path) -> dict[str, bool]:
     return found
 
 
-def outline_titles(path: Path) -> list[str]:
+def outline_titles(path: Path, top_level: bool = False) -> list[str]:
+    """The bookmarks' titles in order; with `top_level`, only the outermost ones."""
     reader = pypdf.PdfReader(path)
 
     def walk(items):
         for item in items:
             if isinstance(item, list):
-                yield from walk(item)
+                if not top_level:
+                    yield from walk(item)
             else:
                 yield item.title
     return list(walk(reader.outline))

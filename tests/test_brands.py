@@ -359,3 +359,16 @@ def test_a_bundled_logos_alt_text_is_short_and_names_the_clinic():
         for lang in ("en", "es"):
             alt = style_in_language(style, lang).logo.alt
             assert style.clinic in alt and len(alt.split()) <= 6, (name, lang, alt)
+
+
+@pytest.mark.parametrize("name", ["tallpine-oncology", "juniper-bay-cancer-clinic"])
+def test_printed_web_addresses_are_links(clinic_pdfs, name):
+    """The back page's website and the address beside the QR code open in a browser."""
+    style = load_style(style_path(name))
+    wanted = {u if u.startswith("http") else f"https://{u}"
+              for u in (style.contacts.website, style.qr) if u}
+    assert wanted
+    with pikepdf.open(clinic_pdfs[name]) as pdf:
+        back = pdf.pages[-1]
+        uris = {str(a.A.URI) for a in back.obj.get("/Annots", []) if "/A" in a}
+    assert wanted <= uris, (wanted, uris)

@@ -264,3 +264,15 @@ def test_subheadings_have_bookmarks_under_their_section_on_their_page(default_bo
             assert child.title in texts[page], (child.title, page + 1)
     assert found == sections and sum(map(len, found.values())) > 10
     assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_the_review_date_is_read_as_text_not_only_in_the_footer(default_booklet):
+    """The footer is a pagination artifact a screen reader skips; the date is also printed
+    once, on the contents page, as a tagged paragraph."""
+    from booklet.messages import catalogue, format_date
+
+    path, plan = default_booklet
+    msgs = catalogue(plan.info.language)
+    wanted = msgs["reviewed"].format(date=format_date(plan.reviewed, plan.info.language)) + "."
+    paragraphs = [n.text for n in nodes(path) if n.role == "P"]
+    assert paragraphs.count(wanted) == 1, wanted

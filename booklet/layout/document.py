@@ -157,7 +157,7 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
         cover, cover_has_disclaimer = [PageMark("cover")], slots.cover_has_disclaimer
         personal = _blank_pages(slots, msgs)
     story = cover + [NextPageTemplate("body"), PageBreak()]
-    story += _contents(theme, msgs, parts, facts)
+    story += _contents(theme, msgs, parts, facts, plan.reviewed, plan.info.language)
     if personal:
         story += [PageBreak(), *personal]
     for section in plan.sections:
@@ -286,7 +286,8 @@ def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict, marks: bool =
     return pages
 
 
-def _contents(theme: Theme, msgs: dict, parts, facts: PageFacts) -> list:
+def _contents(theme: Theme, msgs: dict, parts, facts: PageFacts, reviewed_on,
+              language: str) -> list:
     toc = Element("TOC")
     rows = []
     for key, title in parts:
@@ -298,7 +299,10 @@ def _contents(theme: Theme, msgs: dict, parts, facts: PageFacts) -> list:
     width = theme.frame_width
     number_width = theme.scale.body * 3
     heading = para(theme, msgs["contents"], "h1", "H1")
-    room = _room(theme) - _height(theme, [heading])
+    # the review date printed once as text (the footer's is a pagination artifact)
+    reviewed = para(theme, msgs["reviewed"].format(date=format_date(reviewed_on, language)) + ".",
+                    "body", "P")
+    room = _room(theme) - _height(theme, [heading, reviewed])
     # rows close up (down to no padding) rather than spill a few entries onto a second page
     for pad in (0.25, 0.15, 0.05, 0.25):
         table = Table(rows, colWidths=[width - number_width, number_width], style=table_style(
@@ -311,12 +315,20 @@ def _contents(theme: Theme, msgs: dict, parts, facts: PageFacts) -> list:
         ))
         if table.wrap(width, room)[1] <= room:
             break
-    return [heading, tagged(table, toc)]
+    return [heading, reviewed, tagged(table, toc)]
 
 
 def _disclaimer(plan: m.DocumentPlan) -> str:
     """The style's disclaimer when it has one, else the content's."""
     return plan.style.disclaimer or plan.info.disclaimer
+
+
+def web_link(url: str, text: str | None = None) -> str:
+    """Markup for a link that looks like one: underlined, in the text's own colour (its
+    contrast kept). `text` defaults to the address without https://."""
+    href = url if re.match(r"^https?://", url) else f"https://{url}"
+    shown = text if text is not None else escape(re.sub(r"^https?://", "", url).rstrip("/"))
+    return f'<u><a href="{escape(href, {chr(34): "&quot;"})}">{shown}</a></u>'
 
 
 def _raw_para(theme: Theme, markup_text: str, style: str, **attrs):
@@ -354,7 +366,7 @@ def _source_entry(theme: Theme, src: m.Source, msgs: dict, lang: str):
     date it was read."""
     title = escape(src.title.rstrip("."))
     if src.url:
-        title = f'<a href="{escape(src.url)}">{title}</a>'
+        title = web_link(src.url, title)
     parts = [title, escape(src.publisher.rstrip("."))]
     if src.note:
         parts.append(escape(src.note.rstrip(".")))
@@ -423,11 +435,13 @@ def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> tuple[list, bo
     story = [Anchor("contacts", msgs["contacts_title"]), *_logo(plan, theme, after=0),
              para(theme, msgs["contacts_title"], "h1", "H1"),
              para(theme, style.clinic, "box_title", "P")]
-    given = [(msgs[f"contacts_{k}"], getattr(c, k)) for k in ("phone", "hours", "address",
-                                                              "website") if getattr(c, k)]
-    if given:
-        story += [para(theme, f"{label} {value}") for label, value in given]
-    else:
+    given = [(key, getattr(c, key)) for key in ("phone", "hours", "address", "website")
+             if getattr(c, key)]
+    for key, value in given:
+        label = escape(msgs[f"contacts_{key}"])
+        shown = web_link(value) if key == "website" else escape(value)
+        story.append(tagged(_raw_para(theme, f"{label} {shown}", "body"), "P"))
+    if not given:
         story.append(_write_in_rows(plan, theme, msgs["contacts_write_in"]))
     if style.qr:
         story.append(_qr_beside_address(theme, style.qr, msgs))
@@ -505,7 +519,8 @@ def _qr_beside_address(theme: Theme, url: str, msgs: dict) -> Table:
     phone camera."""
     address = re.sub(r"^https?://", "", url).rstrip("/")
     code = qr_figure(url, theme.color("text"), msgs["qr_alt"].format(address=address))
-    text = para(theme, msgs["qr_caption"].format(address=address))
+    text = tagged(_raw_para(theme, escape(msgs["qr_caption"]).format(
+        address=web_link(url, escape(address))), "body"), "P")
     gap = theme.scale.body
     row = Table([[code, text]], colWidths=[code.width + gap, theme.frame_width - code.width - gap],
                 style=table_style(theme, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -581,12 +596,11 @@ def _sheet(plan: m.DocumentPlan, theme: Theme, sheet: m.Sheet, msgs: dict) -> li
         story += [tagged(_raw_para(theme, f"<b>{escape(t.term)}</b>: {markup(t.definition)}",
                                    "item"), "P") for t in sheet.terms]
     publishers = dict.fromkeys(src.publisher.split(" (")[0] for src in section.sources)
-    ending = [msgs["handout_sources"].format(sources="; ".join(publishers))]
+    ending = [escape(msgs["handout_sources"].format(sources="; ".join(publishers)))]
     address = plan.style.qr or plan.style.contacts.website
     if address:
-        shown_address = re.sub(r"^https?://", "", address).rstrip("/")
-        ending.append(msgs["handout_booklet"].format(address=shown_address))
-    story.append(para(theme, " ".join(ending), "item", "P"))
+        ending.append(escape(msgs["handout_booklet"]).format(address=web_link(address)))
+    story.append(tagged(_raw_para(theme, " ".join(ending), "item"), "P"))
     story.append(para(theme, _disclaimer(plan), "item", "P"))
     return story
 
