@@ -257,7 +257,8 @@ def test_notes_page_holds_the_clinicians_paragraphs(personal):
 def test_contents_lists_the_personal_pages_first_with_their_page_numbers(personal):
     path = personal[0]
     contents = page_texts(path)[1].splitlines()
-    listed = [re.fullmatch(r"(.+?) (\d+)", row).groups() for row in contents[1:5]]
+    assert contents[1].startswith(MSG["reviewed"].split("{")[0]), "the review date, as text"
+    listed = [re.fullmatch(r"(.+?) (\d+)", row).groups() for row in contents[2:6]]
     titles = [MSG[k] for k in ("care_team_title", "visits_title", "medicines_title",
                                "patient_notes_title")]
     assert [title for title, _ in listed] == titles

@@ -276,3 +276,17 @@ def test_the_review_date_is_read_as_text_not_only_in_the_footer(default_booklet)
     wanted = msgs["reviewed"].format(date=format_date(plan.reviewed, plan.info.language)) + "."
     paragraphs = [n.text for n in nodes(path) if n.role == "P"]
     assert paragraphs.count(wanted) == 1, wanted
+
+
+def test_notes_pages_are_one_part_with_one_heading(everything_booklet):
+    """Each notes page shows its title, but only the first is a heading: the next ones repeat
+    it as an artifact, so a reader moving by heading meets "Notes" once."""
+    from booklet.messages import catalogue
+    from pdfread import quick_texts
+
+    path, plan = everything_booklet
+    title = catalogue(plan.info.language)["notes_title"]
+    shown = [i for i, text in enumerate(quick_texts(path))
+             if title in [line.strip() for line in text.splitlines()]]
+    assert len(shown) >= 2
+    assert [n.text for n in nodes(path) if n.role == "H1"].count(title) == 1

@@ -11,11 +11,11 @@ from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Spacer
 
 from .. import model as m
 from ..messages import catalogue, format_date
+from ..tagging import TaggingCanvas
 from .blocks import data_table, items, list_items, para, render_block, table_style
 from .brand import logo_figure, qr_figure
-from .flowables import (Anchor, BlankPageNote, CheckItem, Element, PageMark, Paragraph,
-                        WriteInLines, tagged)
-from ..tagging import TaggingCanvas
+from .flowables import (Anchor, Artifact, BlankPageNote, CheckItem, Element, PageMark,
+                        Paragraph, WriteInLines, tagged)
 from .pages import Footer, LayoutDoc, UnwrittenCanvas
 from .theme import Theme, markup
 
@@ -422,10 +422,15 @@ def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
 
 
 def _notes(plan: m.DocumentPlan, theme: Theme, msgs: dict, number: int) -> list:
-    story = [Anchor("notes", msgs["notes_title"])] if number == 1 else []
+    """One page to write on. The first page's title is the part's heading; the next pages
+    repeat it as an artifact, so a reader meets one "Notes" heading, not one per page."""
     field = _field(plan, theme, f"notes-{number}", msgs["field_notes"].format(page=number))
-    return story + [para(theme, msgs["notes_title"], "h1", "H1"),
-                    WriteInLines(theme.scale.leading * 1.5, theme.color("text"), field=field)]
+    lines = WriteInLines(theme.scale.leading * 1.5, theme.color("text"), field=field)
+    if number == 1:
+        return [Anchor("notes", msgs["notes_title"]), para(theme, msgs["notes_title"], "h1", "H1"),
+                lines]
+    title = Paragraph(markup(msgs["notes_title"]), theme.paragraph("h1"))
+    return [Artifact(title), lines]
 
 
 def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> tuple[list, bool]:

@@ -157,6 +157,31 @@ class Anchor(Flowable):
             self.canv.showOutline()     # the file opens with its bookmarks shown
 
 
+class Artifact(Flowable):
+    """A flowable drawn as an artifact a screen reader skips: a title repeated at the top of
+    each page of a part (it is read once, where the part starts)."""
+
+    decoration = True
+
+    def __init__(self, inner: Flowable):
+        super().__init__()
+        self.inner = inner
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = self.inner.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.inner.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.inner.getSpaceAfter()
+
+    def draw(self):
+        with self.canv.artifact():
+            self.inner.drawOn(self.canv, 0, 0)
+
+
 class BlankPageNote(Flowable):
     """"This page is blank on purpose", as an artifact a screen reader skips, a third of
     the way down an otherwise empty page."""
