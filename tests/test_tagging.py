@@ -290,3 +290,24 @@ def test_notes_pages_are_one_part_with_one_heading(everything_booklet):
              if title in [line.strip() for line in text.splitlines()]]
     assert len(shown) >= 2
     assert [n.text for n in nodes(path) if n.role == "H1"].count(title) == 1
+
+
+def test_an_empty_cell_of_a_personal_table_is_read_as_not_given(tmp_path):
+    """A visit with no time shows a dash, read as "not given"; every row keeps its cells."""
+    from booklet.patient import patient_from_data
+    from booklet.request import BookletRequest, make_booklet
+
+    person = patient_from_data({"name": "Sam", "visits": [
+        {"date": "2027-01-12", "time": "9:30 AM", "place": "Clinic B", "purpose": "Scan"},
+        {"date": "2027-02-02", "place": "Clinic C"}]}, "test")
+    path = tmp_path / "visits.pdf"
+    path.write_bytes(make_booklet(BookletRequest(sections=("when-to-call",), patient=person)).pdf)
+    all_nodes = nodes(path)
+    table = next(i for i, n in enumerate(all_nodes) if n.role == "Table"
+                 and any(c.text == "Clinic C" for c in all_nodes[i:i + 20]))
+    rows = [r for r in children(all_nodes, table) if r.role == "TR"]
+    cells = [[all_nodes.index(c) for c in children(all_nodes, all_nodes.index(r))] for r in rows]
+    assert [len(c) for c in cells] == [4, 4, 4]
+    last = [all_nodes[i] for i in cells[-1]]
+    assert [(c.text, c.obj["alt"]) for c in last[1:]] == [
+        ("—", "not given"), ("Clinic C", None), ("—", "not given")]

@@ -107,10 +107,13 @@ def table(theme: Theme, block: m.Table, language: str) -> list:
     return [data_table(theme, block.columns, block.rows, block.caption, (0.38, 0.62))]
 
 
-def data_table(theme: Theme, columns, rows, caption: str | None, widths) -> Table:
+def data_table(theme: Theme, columns, rows, caption: str | None, widths,
+               not_given: str | None = None) -> Table:
     """A table of text with a header row; its caption and header repeat on each new page.
 
-    `widths` are the columns' shares of the frame width.
+    `widths` are the columns' shares of the frame width. With `not_given`, an empty cell
+    shows a dash and is read as those words (a screen reader would otherwise skip it, and the
+    row's cells would seem to move a column).
     """
     element = Element("Table")
     header = Element("TR", parent=element, repeats=True)
@@ -119,7 +122,9 @@ def data_table(theme: Theme, columns, rows, caption: str | None, widths) -> Tabl
     body = []
     for row in rows:
         tr = Element("TR", parent=element)
-        body.append([para(theme, c, "cell", "TD", parent=tr) for c in row])
+        body.append([para(theme, c, "cell", "TD", parent=tr) if c or not not_given
+                     else para(theme, "—", "cell", "TD", parent=tr, alt=not_given)
+                     for c in row])
     top = [[para(theme, caption, "h3", "Caption", parent=element, repeats=True)]
            + [""] * (len(columns) - 1)] if caption else []
     pad = theme.scale.body * 0.4

@@ -270,16 +270,16 @@ def _patient_pages(plan: m.DocumentPlan, theme: Theme, msgs: dict, marks: bool =
         if key == "care_team":
             rows = [(p.role, p.name, p.phone or "") for p in patient.care_team]
             page.append(data_table(theme, msgs["care_team_columns"], rows, None,
-                                   (0.35, 0.35, 0.3)))
+                                   (0.35, 0.35, 0.3), msgs["not_given"]))
         elif key == "visits":
             rows = [(format_date(v.date, lang), v.time or "", v.place or "", v.purpose or "")
                     for v in patient.visits]
             page.append(data_table(theme, msgs["visits_columns"], rows, None,
-                                   (0.28, 0.19, 0.25, 0.28)))
+                                   (0.28, 0.19, 0.25, 0.28), msgs["not_given"]))
         elif key == "medicines":
             rows = [(d.name, d.for_ or "", d.how or "") for d in patient.medicines]
             page.append(data_table(theme, msgs["medicines_columns"], rows, None,
-                                   (0.36, 0.26, 0.38)))
+                                   (0.36, 0.26, 0.38), msgs["not_given"]))
         else:
             page += [para(theme, text) for text in patient.notes]
         pages.append(KeepTogether(page))
