@@ -233,20 +233,20 @@ def test_cover_names_the_patient_instead_of_write_in_lines(personal):
 def test_care_team_page_is_a_table_in_file_order(personal):
     _, rows = page_starting_with(personal[0], MSG["care_team_title"])
     assert rows[1:5] == [" ".join(MSG["care_team_columns"]), "Surgeon Dr. Pat Placeholder 555-0100",
-                         "Nurse Sam Sample 555-0101", "Dietitian Lee Doe"]
+                         "Nurse Sam Sample 555-0101", "Dietitian Lee Doe —"]   # no phone given
 
 
 def test_visits_page_shows_dates_written_out(personal):
     _, rows = page_starting_with(personal[0], MSG["visits_title"])
     assert rows[1:4] == [" ".join(MSG["visits_columns"]), "March 4, 2031 9:30 AM Clinic B Checkup",
-                         "April 1, 2031 Surgery"]
+                         "April 1, 2031 — — Surgery"]   # no time or place given
 
 
 def test_medicines_page_is_a_table_in_file_order(personal):
     _, rows = page_starting_with(personal[0], MSG["medicines_title"])
     first = rows.index("Octreotide Symptoms Monthly shot")
     assert " ".join(rows[1:first]) == " ".join(MSG["medicines_columns"]), "the header row"
-    assert rows[first + 1] == "Ondansetron Nausea"
+    assert rows[first + 1] == "Ondansetron Nausea —"   # no "how" given
 
 
 def test_notes_page_holds_the_clinicians_paragraphs(personal):
@@ -318,7 +318,7 @@ def test_markup_in_patient_text_prints_exactly_as_written(tmp_path, fixture_libr
     assert cover[owner + 1].text == MARKUP_NAME
     assert not cover[owner + 1].bold, "<b> must not turn on bold"
     _, rows = page_starting_with(path, MSG["care_team_title"])
-    assert rows[2:6] == [f"Role {text}" for text in cells]
+    assert rows[2:6] == [f"Role {text} —" for text in cells]   # no phones given
     _, rows = page_starting_with(path, MSG["patient_notes_title"])
     assert rows[1:len(MARKUP) + 1] == MARKUP
 
