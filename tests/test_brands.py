@@ -372,3 +372,15 @@ def test_printed_web_addresses_are_links(clinic_pdfs, name):
         back = pdf.pages[-1]
         uris = {str(a.A.URI) for a in back.obj.get("/Annots", []) if "/A" in a}
     assert wanted <= uris, (wanted, uris)
+
+
+def test_high_contrast_sets_labels_a_size_above_its_bold_body(tmp_path, fixture_library):
+    """With every word bold, box titles, table headers and glossary terms get a size step."""
+    style = load_style(style_path("high-contrast"))
+    pdf, _ = make_pdf(tmp_path, "hc.pdf", fixture_library, style)
+    found = lines(pdf)
+    body = 24
+    key_points = [line for line in found if line.text.startswith("Key points")]
+    assert key_points and all(line.size > body for line in key_points)
+    assert any(line.size > body for line in found if line.page > 3 and line.bold
+               and not line.text.startswith("Key points") and line.size < body + 4)

@@ -417,7 +417,8 @@ def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
         if see:
             definition += f" {msgs['glossary_see_also']} {', '.join(see)}."
         story.append(tagged(_raw_para(
-            theme, f"<b>{escape(term.term)}</b>{say}: {markup(definition)}", "term"), "P"))
+            theme, f"{theme.term_markup(escape(term.term))}{say}: {markup(definition)}", "term"),
+            "P"))
     return story
 
 
@@ -598,8 +599,9 @@ def _sheet(plan: m.DocumentPlan, theme: Theme, sheet: m.Sheet, msgs: dict) -> li
             Element("LI", parent=checklist), fillable=plan.fillable))
     if sheet.terms:
         story.append(para(theme, msgs["handout_words"], "h2", "H2"))
-        story += [tagged(_raw_para(theme, f"<b>{escape(t.term)}</b>: {markup(t.definition)}",
-                                   "item"), "P") for t in sheet.terms]
+        story += [tagged(_raw_para(theme, f"{theme.term_markup(escape(t.term))}:"
+                                          f" {markup(t.definition)}", "item"), "P")
+                  for t in sheet.terms]
     publishers = dict.fromkeys(src.publisher.split(" (")[0] for src in section.sources)
     ending = [escape(msgs["handout_sources"].format(sources="; ".join(publishers)))]
     address = plan.style.qr or plan.style.contacts.website

@@ -72,6 +72,17 @@ class Theme:
             or getattr(self.style.colors, name)
         return colors.HexColor(value)
 
+    @property
+    def bold_body(self) -> bool:
+        """Body text set in the bold face (the high-contrast style): bold marks nothing."""
+        return self.style.body_weight == "bold"
+
+    def term_markup(self, text: str) -> str:
+        """A glossary term, escaped: bold, and a size up where the body is bold too."""
+        if self.bold_body:
+            return f'<b><font size="{self.scale.h3:g}">{text}</font></b>'
+        return f"<b>{text}</b>"
+
     # --- paragraph styles -----------------------------------------------------------------
     def paragraph(self, name: str) -> ParagraphStyle:
         """A named paragraph style: body, h1, h2, h3, item, cover_title, ..."""
@@ -89,6 +100,10 @@ class Theme:
                     uriWasteReduce=0, long_word_hyphens=HYPHENATION.get(
                         self.language.split("-")[0], ""), paragraph_memo=self.paragraphs)
         bold = dict(fontName=self.fonts.bold)
+        # Where body text is bold already, labels (box titles, table headers) are a size up:
+        # bold alone would not set them apart.
+        label = dict(bold, fontSize=s.h3, leading=s.leading_for(s.h3)) if self.bold_body \
+            else bold
 
         def heading(size, before, after, color=primary):
             return dict(bold, fontSize=size, leading=s.leading_for(size), textColor=color,
@@ -101,10 +116,10 @@ class Theme:
             "h2": heading(s.h2, body * 0.8, body * 0.4),
             "h3": heading(s.h3, body * 0.6, body * 0.3),
             "item": dict(spaceAfter=body * 0.35),
-            "box_title": dict(bold, spaceAfter=body * 0.3),
-            "warning_title": dict(bold, textColor=self.color("warning"), spaceAfter=body * 0.3),
+            "box_title": dict(label, spaceAfter=body * 0.3),
+            "warning_title": dict(label, textColor=self.color("warning"), spaceAfter=body * 0.3),
             "cell": dict(spaceAfter=0),
-            "cell_head": dict(bold, spaceAfter=0),
+            "cell_head": dict(label, spaceAfter=0),
             "quote": dict(bold, fontSize=s.h3, leading=s.leading_for(s.h3), spaceAfter=0),
             "caption": dict(spaceBefore=body * 0.3),
             "cover_title": heading(s.cover_title, 0, body, color=primary),
