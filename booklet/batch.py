@@ -439,6 +439,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
     or a fresh one); record each built PDF's input hash. What the run writes (the output
     folder, the report) is never part of an input hash."""
     workshop = workshop or Workshop()
+    workshop.run_memo.clear()    # input files are hashed afresh for every run
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     skip = tuple(str(p.resolve()) for p in (out_dir, report) if p is not None)

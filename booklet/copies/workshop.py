@@ -84,8 +84,8 @@ class Workshop:
         self.paragraphs = ParagraphMemo() if reuse else None
         self._themes = Memo(keep(64))
         self._inputs = Memo(keep(64))       # loaded libraries and styles, with their stamps
-        # For one batch run (booklet.batch makes a Workshop per run): the hashes of the
-        # files its jobs read, each file read once.
+        # For one batch run (run_jobs empties it as a run starts): the hashes of the files
+        # its jobs read, each file read once.
         self.run_memo: dict = {}
         self._lock = threading.RLock()
 
