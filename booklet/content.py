@@ -6,7 +6,7 @@ from typing import Any
 
 from . import model as m
 from .errors import InputError
-from .language import LANGUAGES, NAMES, language_code
+from .language import LANGUAGE_TAG, LANGUAGES, NAMES, language_code
 from .specs import (AnyOf, Const, Date, Field, Id, Invalid, ListOf, MapOf, OneOfKeys, Record,
                     Text, Url, did_you_mean, join)
 from .yamlfile import read_yaml, shown
@@ -86,6 +86,17 @@ _SOURCE_FIELDS = {
     "url": Field(Url(), required=False),
     "accessed": Field(Date(description="the date the source was read, YYYY-MM-DD")),
     "note": Field(Text(one_line=True), required=False),
+    "language": Field(Text(description="the language the work is written in, when it is not"
+                                       " the content's (a BCP 47 tag like en-US): its title is"
+                                       " marked as that language for screen readers",
+                           one_line=True, pattern=LANGUAGE_TAG,
+                           pattern_hint="write a language tag like en-US or es"),
+                      required=False),
+    "publisher_language": Field(Text(description="the language of the publisher's name, when"
+                                                 " it is left untranslated (a BCP 47 tag)",
+                                     one_line=True, pattern=LANGUAGE_TAG,
+                                     pattern_hint="write a language tag like en-US or es"),
+                                required=False),
 }
 
 SOURCE = Record(fields=_SOURCE_FIELDS, build=lambda **f: m.Source(**f),

@@ -10,6 +10,9 @@ from .specs import Text
 LANGUAGES = {"en": "en-US", "es": "es-US"}
 NAMES = {"en": "English", "es": "Spanish"}
 
+# a BCP 47 language tag: a language subtag, then optional script, region and variant subtags
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
 LANG_FIELD = Text(description="the booklet's language: en (English) or es (Spanish)",
                   one_line=True, pattern=r"^(en|es)(-US)?$",
                   pattern_hint="write en or es (en-US and es-US also work)")

@@ -89,6 +89,8 @@ class Source:
     url: str | None = None
     note: str | None = None
     id: str | None = None  # its id in sources.yaml; None when written inline in a section
+    language: str | None = None            # the work's language (BCP 47), when not the content's
+    publisher_language: str | None = None  # the publisher's name's, when left untranslated
 
 
 @dataclass(frozen=True)

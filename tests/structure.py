@@ -1,12 +1,15 @@
 """Read a tagged PDF's structure back: the element tree with its text, and every painting
-operator with the marked content around it (pikepdf for objects, pdfplumber for text)."""
+operator with the marked content around it (pikepdf for objects, pdfium for text)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pdfplumber
+import ctypes
+
 import pikepdf
+import pypdfium2
+import pypdfium2.raw as pdfium_c
 
 PAINTING = {"Tj", "TJ", "'", '"', "S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "Do", "sh"}
 
@@ -58,23 +61,51 @@ def nodes(path: Path, text: bool = True) -> list[Node]:
 
 
 def _marked_text(path: Path) -> dict[tuple[int, int], str]:
-    """The text inside each (page index, MCID), lines joined by a space."""
+    """The text inside each (page index, MCID), lines joined by a space (a soft hyphen at a
+    line's end joins without one). Read with pdfium's page objects, which keep the whole
+    stack of marked content around each piece of text: text in a nested sequence without an
+    MCID (a /Span with a /Lang) belongs to the MCID around it."""
     out: dict[tuple[int, int], list] = {}
-    with pdfplumber.open(path) as pdf:
-        for index, page in enumerate(pdf.pages):
-            for c in page.chars:
-                if c.get("mcid") is not None:
-                    out.setdefault((index, c["mcid"]), []).append(c)
+    document = pypdfium2.PdfDocument(path)
+    try:
+        for index, page in enumerate(document):
+            textpage = page.get_textpage()
+            for obj in page.get_objects(max_depth=0):
+                if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    continue
+                mcid = _innermost_mcid(obj)
+                if mcid is not None:
+                    obj.textpage = textpage
+                    out.setdefault((index, mcid), []).append((obj.extract(), obj.get_matrix().f))
+    finally:
+        document.close()
     texts = {}
-    for key, chars in out.items():
-        text, top = "", None
-        for c in chars:
-            if top is not None and abs(c["top"] - top) > 1 and not text.endswith(" "):
-                text += " "
-            text += c["text"]
-            top = c["top"]
+    for key, pieces in out.items():
+        text, baseline = "", None
+        for piece, y in pieces:
+            if baseline is not None and abs(y - baseline) > 1:
+                if text.endswith(SOFT_HYPHEN):
+                    text = text[:-1]
+                elif not text.endswith(" "):
+                    text += " "
+            text += piece
+            baseline = y
         texts[key] = " ".join(text.split())
     return texts
+
+
+SOFT_HYPHEN = "\u00ad"
+
+
+def _innermost_mcid(obj) -> int | None:
+    """The MCID of the innermost marked content with one around a page object."""
+    found = None
+    for i in range(pdfium_c.FPDFPageObj_CountMarks(obj.raw)):
+        mark = pdfium_c.FPDFPageObj_GetMark(obj.raw, i)
+        value = ctypes.c_int()
+        if pdfium_c.FPDFPageObjMark_GetParamIntValue(mark, b"MCID", ctypes.byref(value)):
+            found = value.value
+    return found
 
 
 def tree_shape(path: Path) -> list[tuple]:
@@ -111,6 +142,8 @@ def untagged_operators(path: Path) -> list[str]:
                     mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
                     if str(operands[0]) == "/Artifact":
                         stack.append("artifact")
+                    elif mcid is None and stack and stack[-1] == "tagged":
+                        stack.append("tagged")    # nested in tagged content (a /Lang span)
                     elif mcid is None:
                         stack.append("marked without an MCID")
                     else:

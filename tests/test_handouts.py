@@ -80,7 +80,7 @@ def test_a_sheet_reads_in_order_front_to_back(libraries, styles, tmp_path):
     order = [form.key_points[0], "What you can do", form.what_to_do[0],
              "Call your care team right away if:", form.call_right_away[0],
              "Questions to ask your care team", "Sources:",
-             "The full booklet, with more on this topic: tallpine.example.org/pnet-booklet",
+             "The full booklet: tallpine.example.org/pnet-booklet",
              "This booklet gives general information."]
     places = [whole.find(re.sub(r"\s+", " ", text)[:35]) for text in order]
     assert -1 not in places and places == sorted(places), list(zip(order, places))

@@ -285,23 +285,76 @@ def test_split_paragraph_parts_keep_the_line_breaks_of_the_whole(markup, fixture
             round(rest.wrap(width, 10_000)[1] / leading) == whole
 
 
-def test_a_word_wider_than_its_line_splits_at_a_syllable_with_a_hyphen():
+def _drawn_lines(theme, markup_text: str, width: float) -> list[str]:
+    """The lines of one paragraph drawn `width` wide into a real PDF, as pdfium reads them
+    back (a soft hyphen at a line's end shows as U+FFFE, pdfium's mark for a hyphen it
+    rejoins), and each line's width check."""
+    from io import BytesIO
+
+    import pypdfium2
     from booklet.layout.blocks import para
+    from booklet.tagging import TaggingCanvas
+
+    paragraph = para(theme, markup_text, "cell")
+    _, height = paragraph.wrap(width, 1000)
+    out = BytesIO()
+    canvas = TaggingCanvas(out, pagesize=(width + 100, height + 100))
+    paragraph.drawOn(canvas, 50, 50)
+    canvas.save()
+    document = pypdfium2.PdfDocument(out.getvalue())
+    text = document[0].get_textpage().get_text_range()
+    document.close()
+    return text.replace("\ufffe", "\ufffe\n").replace("\r", "").split("\n")
+
+
+@pytest.mark.parametrize("language, word", [("en-US", "neuroendocrine"),
+                                            ("es-US", "colangiopancreatografía"),
+                                            ("fr-FR", "anticonstitutionnellement")])
+def test_a_word_wider_than_its_line_splits_with_a_visible_hyphen_and_reads_whole(
+        language, word):
+    """At 24 pt in a narrow cell, a long word is split at a syllable (or, in a language
+    with no dictionary, where the line is full) with a hyphen printed, never without one;
+    the hyphen is a soft hyphen, so the extracted text has the word whole."""
+    import pypdf
     from booklet.fonts import fonts_for
     from booklet.layout.theme import Theme
 
-    def words(paragraph):
-        return [line[1] if isinstance(line, tuple) else [w.text for w in line.words]
-                for line in paragraph.blPara.lines]
+    style = load_style(style_path("high-contrast"))
+    theme = Theme(style, "letter", fonts_for(style), TypeScale(24), language)
+    assert not any(line.endswith("\ufffe") for line in
+                   _drawn_lines(theme, "A short line of words that wraps", 150))
+    for markup_text in (f"It is a {word} here.", f"It is a **{word}** here."):
+        lines = _drawn_lines(theme, markup_text, 150)
+        assert any(line.endswith("\ufffe") for line in lines), lines
+        assert word in "".join(line.replace("\ufffe", "") if line.endswith("\ufffe")
+                               else line for line in lines), lines
+        for line in lines:       # every break is at a space or at a printed hyphen
+            assert line.endswith((" ", "\ufffe", "here.")), lines
+
+
+def test_a_split_word_prints_a_soft_hyphen_glyph_that_is_visible(tmp_path):
+    """The hyphen drawn at the split is U+00AD from the body font, and it has ink."""
+    from booklet.fonts import fonts_for
+    from booklet.layout.blocks import para
+    from booklet.layout.theme import Theme
+    from booklet.tagging import TaggingCanvas
+    import pypdfium2
 
     style = load_style(style_path("high-contrast"))
-    for language, word in (("en-US", "neuroendocrine"), ("es-US", "colangiopancreatografía")):
-        theme = Theme(style, "letter", fonts_for(style), TypeScale(24), language)
-        short = para(theme, "A short line of words that wraps", "cell")
-        short.wrap(150, 1000)
-        assert not any(line[-1].endswith("-") for line in words(short))
-        long = para(theme, f"It is a {word} here.", "cell")
-        long.wrap(150, 1000)
-        lines = words(long)
-        assert any(line[-1].endswith("-") for line in lines), lines
-        assert word in " ".join(" ".join(line) for line in lines).replace("- ", ""), lines
+    theme = Theme(style, "letter", fonts_for(style), TypeScale(24), "en-US")
+    paragraph = para(theme, "neuroendocrine", "cell")
+    _, height = paragraph.wrap(120, 1000)
+    path = tmp_path / "split.pdf"
+    canvas = TaggingCanvas(str(path), pagesize=(220, height + 40))
+    paragraph.drawOn(canvas, 20, 20)
+    canvas.save()
+    chars = [c for c in all_chars(path)]
+    hyphen = [c for c in chars if c["text"] == "\u00ad"]
+    assert len(hyphen) == 1
+    document = pypdfium2.PdfDocument(path)
+    bitmap = document[0].render(scale=2).to_pil().convert("L")
+    x0, top, x1, bottom = (v * 2 for v in (hyphen[0]["x0"], hyphen[0]["top"],
+                                             hyphen[0]["x1"], hyphen[0]["bottom"]))
+    box = bitmap.crop((int(x0), int(top), int(x1) + 1, int(bottom) + 1))
+    assert box.getextrema()[0] < 100       # dark pixels: the hyphen is drawn
+    document.close()

@@ -26,18 +26,30 @@ def items(theme: Theme, texts, numbered: bool = False) -> list:
                       numbered)
 
 
-def list_items(theme: Theme, paragraphs: list[Paragraph], numbered: bool = False) -> list:
-    """ListItems for ready-made paragraphs, grouped in one L element."""
+def list_items(theme: Theme, entries: list, numbered: bool = False) -> list:
+    """ListItems grouped in one L element, for ready-made paragraphs; an entry may also be
+    a tuple of paragraphs already tagged (a Link, a P), which share the item's LBody."""
     group = Element("L", attributes={"O": "List",
                                      "ListNumbering": "Decimal" if numbered else "Disc"})
     body, style = theme.scale.body, theme.paragraph("item")
-    widest = stringWidth(f"{len(paragraphs)}." if numbered else BULLET, style.fontName,
+    widest = stringWidth(f"{len(entries)}." if numbered else BULLET, style.fontName,
                          style.fontSize)
     indent = max(body * 1.6, body * 0.3 + widest + body * 0.5)   # room for "10." and up
-    return [ListItem(Paragraph(f"{i}." if numbered else BULLET, style), p,
-                     indent=indent, label_indent=body * 0.3,
-                     element=Element("LI", parent=group))
-            for i, p in enumerate(paragraphs, start=1)]
+    made = []
+    for i, entry in enumerate(entries, start=1):
+        item = Element("LI", parent=group)
+        label = Paragraph(f"{i}." if numbered else BULLET, style)
+        if not isinstance(entry, tuple):
+            made.append(ListItem(label, entry, indent=indent, label_indent=body * 0.3,
+                                 element=item))
+            continue
+        lbody = Element("LBody", parent=item)
+        for n, part in enumerate(entry):
+            part.element.parent = lbody
+            made.append(ListItem(label if n == 0 else None, part, indent=indent,
+                                 label_indent=body * 0.3, element=item, body_element=lbody,
+                                 body_is_tagged=True))
+    return made
 
 
 def paragraph(theme: Theme, block: m.Paragraph, language: str) -> list:
@@ -122,9 +134,16 @@ def data_table(theme: Theme, columns, rows, caption: str | None, widths,
     body = []
     for row in rows:
         tr = Element("TR", parent=element)
-        body.append([para(theme, c, "cell", "TD", parent=tr) if c or not not_given
-                     else para(theme, "—", "cell", "TD", parent=tr, alt=not_given)
-                     for c in row])
+        cells = []
+        for n, text in enumerate(row):
+            # the first column names its row (a condition, a date, a medicine): a row header
+            role = {"role": "TH", "attributes": {"O": "Table", "Scope": "Row"}} if n == 0 \
+                else {"role": "TD"}
+            if text or not not_given:
+                cells.append(para(theme, text, "cell", parent=tr, **role))
+            else:
+                cells.append(para(theme, "—", "cell", parent=tr, alt=not_given, **role))
+        body.append(cells)
     top = [[para(theme, caption, "h3", "Caption", parent=element, repeats=True)]
            + [""] * (len(columns) - 1)] if caption else []
     pad = theme.scale.body * 0.4
@@ -153,10 +172,17 @@ def image(theme: Theme, block: m.Image, language: str) -> list:
     picture.drawWidth = picture.imageWidth * scale
     picture.drawHeight = picture.imageHeight * scale
     picture.hAlign = "LEFT"
-    parts = [tagged(picture, "Figure", alt=block.alt)]
-    if block.caption:
-        parts.append(para(theme, block.caption, "caption", "P"))
-    return [KeepTogether(parts)]
+    return [_with_caption(theme, tagged(picture, "Figure", alt=block.alt), block.caption)]
+
+
+def _with_caption(theme: Theme, figure, caption: str | None):
+    """A figure kept on one page with its caption below it, the two in one Div: the caption
+    a Caption element beside the Figure (inside it, the figure's alt text would hide it)."""
+    if not caption:
+        return KeepTogether([figure])
+    group = Element("Div")
+    figure.element.parent = group
+    return KeepTogether([figure, para(theme, caption, "caption", "Caption", parent=group)])
 
 
 def quote(theme: Theme, block: m.Quote, language: str) -> list:

@@ -11,11 +11,11 @@ from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Spacer
 
 from .. import model as m
 from ..messages import catalogue, format_date
-from ..tagging import TaggingCanvas
+from ..tagging import LANGUAGE_RUN, TaggingCanvas
 from .blocks import data_table, items, list_items, para, render_block, table_style
 from .brand import logo_figure, qr_figure
 from .flowables import (Anchor, Artifact, BlankPageNote, CheckItem, Element, PageMark,
-                        Paragraph, WriteInLines, tagged)
+                        Paragraph, TermItem, WriteInLines, tagged)
 from .pages import Footer, LayoutDoc, UnwrittenCanvas
 from .theme import Theme, markup
 
@@ -357,21 +357,45 @@ def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict,
         return story + [para(theme, pointer.format(
             numbers=numbers, page=facts.starts.get("sources", "")), "item", "P")]
     story.append(para(theme, msgs["sources"], "h2", "H2"))
-    return story + list_items(theme, [_source_entry(theme, src, msgs, lang)
+    return story + list_items(theme, [_source_entry(plan, theme, src, msgs, lang)
                                       for src in section.sources])
 
 
-def _source_entry(theme: Theme, src: m.Source, msgs: dict, lang: str):
-    """One cited work: its title (a link when it has an address), publisher, note and the
-    date it was read."""
+def _source_entry(plan: m.DocumentPlan, theme: Theme, src: m.Source, msgs: dict, lang: str):
+    """One cited work: its title, publisher, note and the date it was read. A title with an
+    address is a link of its own, on its own line (a Link element holding its text, with a
+    short description); the rest follows. A title or publisher in another language than the
+    booklet's is marked as that language."""
     title = escape(src.title.rstrip("."))
-    if src.url:
-        title = web_link(src.url, title)
-    parts = [title, escape(src.publisher.rstrip("."))]
+    rest = [in_language(escape(src.publisher.rstrip(".")), src.publisher_language, lang)]
     if src.note:
-        parts.append(escape(src.note.rstrip(".")))
-    parts.append(escape(msgs["source_accessed"].format(date=format_date(src.accessed, lang))))
-    return _raw_para(theme, ". ".join(parts) + ".", "source")
+        rest.append(escape(src.note.rstrip(".")))
+    rest.append(escape(msgs["source_accessed"].format(date=format_date(src.accessed, lang))))
+    if not src.url:
+        return _raw_para(theme, ". ".join([in_language(title, src.language, lang), *rest])
+                         + ".", "source")
+    site = re.sub(r"^(https?://)?(www\.)?", "", src.url).split("/")[0]
+    link = tagged(_raw_para(theme, web_link(src.url, title) + ".", "cell"), "Link",
+                  lang=other_language(src.language, lang),
+                  description=f"{src.title.rstrip('.')} ({site})")
+    return link, tagged(_raw_para(theme, ". ".join(rest) + ".", "source"), "P")
+
+
+def other_language(tag: str | None, language: str) -> str | None:
+    """`tag` when it names another language than the booklet's `language` code, else None."""
+    if tag and tag.split("-")[0].lower() != language:
+        return tag
+    return None
+
+
+def in_language(markup_text: str, tag: str | None, language: str) -> str:
+    """Markup for a run of text in the language `tag`: marked as such (booklet.tagging's
+    language runs) when that is not the booklet's `language`."""
+    tag = other_language(tag, language)
+    if tag is None:
+        return markup_text
+    return (f'<onDraw name="{LANGUAGE_RUN}" label="{tag}"/>{markup_text}'
+            f'<onDraw name="{LANGUAGE_RUN}" label="end"/>')
 
 
 def _sources(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
@@ -380,7 +404,7 @@ def _sources(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
     return [Anchor("sources", msgs["sources_title"]),
             para(theme, msgs["sources_title"], "h1", "H1"),
             para(theme, msgs["sources_intro"], "body", "P"),
-            *list_items(theme, [_source_entry(theme, src, msgs, lang) for src in plan.sources],
+            *list_items(theme, [_source_entry(plan, theme, src, msgs, lang) for src in plan.sources],
                         numbered=True)]
 
 
@@ -404,22 +428,36 @@ def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: i
 
 
 def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
-    """Each term in bold, how to say it when that is not plain, and its definition: one
-    paragraph per term."""
+    """A list of terms: each in bold, how to say it when that is not plain, and its
+    definition."""
     story = [Anchor("glossary", msgs["glossary_title"]),
              para(theme, msgs["glossary_title"], "h1", "H1")]
     names = {t.id: t.term for t in plan.terms}
+    entries = []
     for term in plan.terms:
-        say = (f" ({escape(msgs['glossary_say'])}: {escape(term.pronunciation)})"
-               if term.pronunciation else "")
         definition = term.definition
         see = [names.get(t) for t in term.see_also if t in names]
         if see:
             definition += f" {msgs['glossary_see_also']} {', '.join(see)}."
-        story.append(tagged(_raw_para(
-            theme, f"{theme.term_markup(escape(term.term))}{say}: {markup(definition)}", "term"),
-            "P"))
-    return story
+        say = (f"({escape(msgs['glossary_say'])}: {escape(term.pronunciation)}): "
+               if term.pronunciation else "")
+        entries.append((term.term, say + markup(definition)))
+    return story + term_items(plan, theme, entries, "term")
+
+
+def term_items(plan: m.DocumentPlan, theme: Theme, entries, style: str) -> list:
+    """A list (L) of (word, meaning markup) pairs: each an item whose label is the word in
+    bold (with a colon when the meaning follows at once) and whose body is the meaning."""
+    group = Element("L", attributes={"O": "List", "ListNumbering": "None"})
+    items = []
+    for word, meaning in entries:
+        colon = "" if meaning.startswith("(") else ":"
+        label = _raw_para(theme, theme.term_markup(escape(word)) + colon, style)
+        items.append(TermItem.of(label, theme.fonts.with_fallback(meaning),
+                                 theme.paragraph(style),
+                                 lambda indent: theme.indented(style, indent),
+                                 theme.frame_width, Element("LI", parent=group)))
+    return items
 
 
 def _notes(plan: m.DocumentPlan, theme: Theme, msgs: dict, number: int) -> list:
@@ -446,7 +484,9 @@ def _back_page(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> tuple[list, bo
     for key, value in given:
         label = escape(msgs[f"contacts_{key}"])
         shown = web_link(value) if key == "website" else escape(value)
-        story.append(tagged(_raw_para(theme, f"{label} {shown}", "body"), "P"))
+        # a line with an address is a Link element holding its own text
+        story.append(tagged(_raw_para(theme, f"{label} {shown}", "body"),
+                            "Link" if key == "website" else "P"))
     if not given:
         story.append(_write_in_rows(plan, theme, msgs["contacts_write_in"]))
     if style.qr:
@@ -526,7 +566,7 @@ def _qr_beside_address(theme: Theme, url: str, msgs: dict) -> Table:
     address = re.sub(r"^https?://", "", url).rstrip("/")
     code = qr_figure(url, theme.color("text"), msgs["qr_alt"].format(address=address))
     text = tagged(_raw_para(theme, escape(msgs["qr_caption"]).format(
-        address=web_link(url, escape(address))), "body"), "P")
+        address=web_link(url, escape(address))), "body"), "Link")
     gap = theme.scale.body
     row = Table([[code, text]], colWidths=[code.width + gap, theme.frame_width - code.width - gap],
                 style=table_style(theme, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -599,15 +639,17 @@ def _sheet(plan: m.DocumentPlan, theme: Theme, sheet: m.Sheet, msgs: dict) -> li
             Element("LI", parent=checklist), fillable=plan.fillable))
     if sheet.terms:
         story.append(para(theme, msgs["handout_words"], "h2", "H2"))
-        story += [tagged(_raw_para(theme, f"{theme.term_markup(escape(t.term))}:"
-                                          f" {markup(t.definition)}", "item"), "P")
-                  for t in sheet.terms]
-    publishers = dict.fromkeys(src.publisher.split(" (")[0] for src in section.sources)
-    ending = [escape(msgs["handout_sources"].format(sources="; ".join(publishers)))]
+        story += term_items(plan, theme, [(t.term, markup(t.definition)) for t in sheet.terms],
+                            "item")
+    publishers = dict.fromkeys((src.publisher.split(" (")[0], src.publisher_language)
+                               for src in section.sources)
+    named = "; ".join(in_language(escape(name), tag, lang) for name, tag in publishers)
+    story.append(tagged(_raw_para(theme, escape(msgs["handout_sources"]).format(
+        sources=named), "item"), "P"))
     address = plan.style.qr or plan.style.contacts.website
     if address:
-        ending.append(escape(msgs["handout_booklet"]).format(address=web_link(address)))
-    story.append(tagged(_raw_para(theme, " ".join(ending), "item"), "P"))
+        story.append(tagged(_raw_para(theme, escape(msgs["handout_booklet"]).format(
+            address=web_link(address)), "item"), "Link"))
     story.append(para(theme, _disclaimer(plan), "item", "P"))
     return story
 

@@ -7,13 +7,18 @@ artifact: decoration a screen reader skips. Flowables that only decorate say so 
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
+
+import pyphen
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph as ReportlabParagraph
 
 from ..tagging import Element, tagged
 
-__all__ = ["Anchor", "CheckItem", "ListItem", "Paragraph", "WriteInLines", "tagged"]
+SOFT_HYPHEN = "\u00ad"
+
+__all__ = ["Anchor", "CheckItem", "ListItem", "Paragraph", "TermItem", "WriteInLines", "tagged"]
 
 
 class Paragraph(ReportlabParagraph):
@@ -21,7 +26,10 @@ class Paragraph(ReportlabParagraph):
 
     Text extraction and read-aloud join a paragraph's lines; without the space the last word of
     one line and the first of the next run together. Left-aligned, the space is invisible.
+    The last line gets one too when `ends_with_space` (a label that text follows on its line).
     """
+
+    ends_with_space = False
 
     def _setup(self, text, style, bulletText, frags, cleaner):
         # Parsing markup is a good share of a copy's time, and a clinic's list repeats the same
@@ -56,18 +64,24 @@ class Paragraph(ReportlabParagraph):
 
     def _break_hyphenating_long_words(self, width):
         """Lines as reportlab breaks them, ragged right with no hyphens; but a word wider than
-        the line (a long word in a narrow table cell) is split at a syllable with a visible
-        hyphen instead of anywhere without one."""
-        language = getattr(self.style, "long_word_hyphens", "")
+        the line (a long word in a narrow table cell) is split with a visible hyphen: at a
+        syllable, or where the line is full when no syllable break fits (or the language has
+        no hyphenation dictionary). Reportlab alone would split it anywhere, hyphen-less."""
         narrowest = min(width) if isinstance(width, list) else width
-        if not language or not any(
-                stringWidth(word, f.fontName, f.fontSize) > narrowest
-                for f in self.frags if hasattr(f, "text") for word in f.text.split()):
+        wide = [word for f in self.frags if hasattr(f, "text") for word in f.text.split()
+                if stringWidth(word, f.fontName, f.fontSize) > narrowest]
+        if not wide:
             return super().breakLines(width)
-        style = self.style
-        self.style = _hyphenating(style, language, getattr(style, "paragraph_memo", None))
+        style, memo = self.style, getattr(self.style, "paragraph_memo", None)
+        language = getattr(style, "long_word_hyphens", "")
+        shortest = max(4, min(len(word.strip(".,;:!?()")) for word in wide))
         try:
-            return super().breakLines(width)
+            for way, least in dict.fromkeys(((language, 12), ("", shortest))):
+                self.style = _hyphenating(style, way, least, memo)
+                lines = super().breakLines(width)
+                if _fits(lines):
+                    break
+            return lines
         finally:
             self.style = style
 
@@ -76,8 +90,9 @@ class Paragraph(ReportlabParagraph):
         # words as written, or a split part can wrap to more lines than the room it was given.
         broken = self.blPara
         self.blPara = copy.copy(broken)
+        spaced = len(broken.lines) if self.ends_with_space else len(broken.lines) - 1
         self.blPara.lines = [_with_ending_space(line, broken.kind)
-                             for line in broken.lines[:-1]] + broken.lines[-1:]
+                             for line in broken.lines[:spaced]] + broken.lines[spaced:]
         try:
             super().drawPara(debug)
         finally:
@@ -94,7 +109,7 @@ class ParagraphMemo:
         self.limit = limit
         self.parsed: dict = {}       # (text, style id, bullet, case) -> (style, the parse)
         self.broken: dict = {}       # (frags id, width) -> (frags, the broken lines)
-        self.hyphenating: dict = {}  # (style id, language) -> (style, its hyphenating copy)
+        self.hyphenating: dict = {}  # (style id, language, least) -> (style, hyphenating copy)
 
     def remember(self, kind: dict, key, value) -> None:
         if len(kind) >= self.limit:
@@ -102,35 +117,68 @@ class ParagraphMemo:
         kind[key] = value
 
 
-def _hyphenating(style, language: str, memo: ParagraphMemo | None = None):
-    """A copy of `style` that splits words at syllables, with a hyphen, only when they are
-    long (12 letters or more)."""
-    key = (id(style), language)
+def _hyphenating(style, language: str, least: int, memo: ParagraphMemo | None = None):
+    """A copy of `style` that splits words of `least` letters or more at a syllable (where
+    the line is full, with no `language`), on the line where they start or on the next.
+    The hyphen it prints is a soft hyphen (U+00AD, drawn like "-"): PDF's mark for a hyphen
+    the layout added, so copied, searched and read-aloud text keeps the word whole."""
+    key = (id(style), language, least)
     known = memo.hyphenating.get(key) if memo is not None else None
     if known is not None and known[0] is style:
         return known[1]
     twin = copy.copy(style)
-    twin.hyphenationLang, twin.embeddedHyphenation = language, 1
-    twin.hyphenationMinWordLength = 12
+    twin.hyphenationLang = _soft_hyphens(language)
+    twin.embeddedHyphenation = 2    # 2: a word that fits no line end starts the next line
+    twin.hyphenationMinWordLength = least
+    twin.splitLongWords = 0         # never split a word where no hyphen is printed
     if memo is not None:
         memo.remember(memo.hyphenating, key, (style, twin))
     return twin
 
 
+@lru_cache(maxsize=None)
+def _soft_hyphens(language: str):
+    """A hyphenator for reportlab: the (head, tail) splits pyphen finds for `language` (with
+    "", every split leaving two letters each side), longest head first, each head ending in a
+    soft hyphen (reportlab then adds no hyphen of its own)."""
+    if not language:
+        def splits(word: str):
+            return [(word[:i] + SOFT_HYPHEN, word[i:]) for i in range(len(word) - 2, 1, -1)]
+        return splits
+    dictionary = pyphen.Pyphen(lang=language)
+
+    def splits(word: str):
+        return [(head + SOFT_HYPHEN, tail) for head, tail in dictionary.iterate(word)]
+    return splits
+
+
+def _fits(broken) -> bool:
+    """True when no broken line is wider than its line."""
+    spare = [line[0] for line in broken.lines] if broken.kind == 0 else \
+        [line.extraSpace for line in broken.lines]
+    return all(extra > -0.01 for extra in spare)
+
+
 def _with_ending_space(line, kind: int):
-    """A copy of one broken line whose last word ends in a space (not after a hyphen: the
-    word goes on on the next line)."""
+    """A copy of one broken line whose last word ends in a space; not after a hyphen, where
+    the word goes on on the next line (reportlab drops the soft hyphen from a plain line's
+    split word: it is put back)."""
+    ends = (" ", "-", SOFT_HYPHEN)
     if kind == 0:
         extra, words = line
-        if words and not words[-1].endswith((" ", "-")):
-            return extra, [*words[:-1], words[-1] + " "]
+        if not words or words[-1].endswith(ends):
+            return line
+        last = words[-1]
+        split_here = len(last) in getattr(last, "__sp__", ())
+        return extra, [*words[:-1], str(last) + (SOFT_HYPHEN if split_here else " ")]
+    filled = [i for i, word in enumerate(line.words) if word.text]   # a bold run may end empty
+    if not filled or line.words[filled[-1]].text.endswith(ends):
         return line
-    if not line.words or line.words[-1].text.endswith((" ", "-")):
-        return line
-    last = copy.copy(line.words[-1])
+    at = filled[-1]
+    last = copy.copy(line.words[at])
     last.text += " "
     line = copy.copy(line)
-    line.words = [*line.words[:-1], last]
+    line.words = [*line.words[:at], last, *line.words[at + 1:]]
     return line
 
 
@@ -278,14 +326,19 @@ class ListItem(Flowable):
     """
 
     def __init__(self, label: Paragraph | None, body: Paragraph, indent: float,
-                 label_indent: float, element: Element, body_element: Element | None = None):
+                 label_indent: float, element: Element, body_element: Element | None = None,
+                 body_is_tagged: bool = False):
         super().__init__()
         self.label, self.body, self.indent, self.label_indent = label, body, indent, label_indent
         tagged(self, element)
         if label is not None:
             tagged(label, "Lbl", parent=element)
         self.body_element = body_element or Element("LBody", parent=element)
-        tagged(body, self.body_element)
+        # a body of several paragraphs is several items sharing the LI and LBody, each
+        # paragraph its own element in the LBody (body_is_tagged)
+        self.body_is_tagged = body_is_tagged
+        if not body_is_tagged:
+            tagged(body, self.body_element)
 
     def wrap(self, available_width, available_height):
         self.width = available_width
@@ -300,9 +353,9 @@ class ListItem(Flowable):
             return []
         first, rest = parts[0], parts[1]
         return [ListItem(self.label, first, self.indent, self.label_indent, self.element,
-                         self.body_element),
+                         self.body_element, self.body_is_tagged),
                 ListItem(None, rest, self.indent, self.label_indent, self.element,
-                         self.body_element)]
+                         self.body_element, self.body_is_tagged)]
 
     def getSpaceBefore(self):
         return self.body.getSpaceBefore()
@@ -314,6 +367,72 @@ class ListItem(Flowable):
         if self.label is not None:
             self.label.drawOn(self.canv, self.label_indent, self.height - self.label.height)
         self.body.drawOn(self.canv, self.indent, 0)
+
+
+class TermItem(Flowable):
+    """A list item (LI) for a word and what it means: the word is the item's label (Lbl),
+    printed at the start of the first line, and the meaning its body (LBody), running on
+    after the word on the same line, in `indented` (a style whose first line starts past the
+    word). A word too long for that goes on a line of its own above its meaning. Splits
+    between the meaning's lines."""
+
+    def __init__(self, label: Paragraph | None, body: Paragraph, element: Element,
+                 body_element: Element | None = None):
+        super().__init__()
+        self.label, self.body = label, body
+        tagged(self, element)
+        if label is not None:
+            tagged(label, "Lbl", parent=element)
+            label.ends_with_space = True
+        self.body_element = body_element or Element("LBody", parent=element)
+        tagged(body, self.body_element)
+
+    @classmethod
+    def of(cls, label: Paragraph, text: str, style, indented, line_width: float,
+           element: Element) -> TermItem:
+        """The item for `label` and the meaning's markup `text` on lines `line_width` wide:
+        `indented(indent)` gives the body's style when the word fits on the first line."""
+        label.wrap(1e6, 1e6)
+        widths = label.getActualLineWidths0()
+        width = widths[0] + stringWidth(" ", label.style.fontName, label.style.fontSize)
+        # run on after the word when it leaves most of the line; else the word goes above
+        run_in = len(widths) == 1 and width < line_width / 2
+        item = cls(label, Paragraph(text, indented(width) if run_in else style), element)
+        item.run_in = run_in
+        return item
+
+    run_in = True
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        self.label_height = 0.0
+        if self.label is not None:
+            self.label_height = self.label.wrap(available_width, available_height)[1]
+        _, self.body_height = self.body.wrap(available_width, available_height)
+        above = 0.0 if self.run_in or self.label is None else self.label_height
+        self.height = max(self.body_height + above, self.label_height)
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        above = 0.0 if self.run_in or self.label is None else self.label_height
+        parts = self.body.split(available_width, available_height - above)
+        if len(parts) < 2:
+            return []
+        first = TermItem(self.label, parts[0], self.element, self.body_element)
+        first.run_in = self.run_in
+        rest = TermItem(None, parts[1], self.element, self.body_element)
+        return [first, rest]
+
+    def getSpaceBefore(self):
+        return self.body.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.body.getSpaceAfter()
+
+    def draw(self):
+        if self.label is not None:
+            self.label.drawOn(self.canv, 0, self.height - self.label_height)
+        self.body.drawOn(self.canv, 0, 0)
 
 
 class CheckItem(Flowable):

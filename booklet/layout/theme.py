@@ -1,6 +1,7 @@
 """Paragraph styles, colours and page geometry for one document, derived from its Style."""
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
@@ -89,6 +90,16 @@ class Theme:
         if name not in self._styles:
             self._styles[name] = self._make_paragraph_style(name)
         return self._styles[name]
+
+    def indented(self, name: str, first_line_indent: float) -> ParagraphStyle:
+        """The named paragraph style with its first line starting `first_line_indent` in
+        (after a run-in label); one style object per indent, so parsed text is reused."""
+        key = (name, round(first_line_indent, 2))
+        if key not in self._styles:
+            style = copy.copy(self.paragraph(name))
+            style.name, style.firstLineIndent = f"{name}-indented", key[1]
+            self._styles[key] = style
+        return self._styles[key]
 
     def _make_paragraph_style(self, name: str) -> ParagraphStyle:
         s, body = self.scale, self.scale.body

@@ -40,6 +40,10 @@ class _Frame:
         return self.element is not None and self.element.is_leaf
 
 
+# Paragraph markup for a run of text in another language, inside one paragraph:
+# <onDraw name="language" label="en-US"/>…<onDraw name="language" label="end"/>
+LANGUAGE_RUN = "language"
+_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")   # a BCP 47 tag: nothing to escape
 PDF_VERSION = (1, 7)   # what the file uses (structure, forms, compressed objects) is all in 1.7
 PRINT_FLAG = 4         # annotation flag bit 3: print the annotation with the page
 
@@ -60,6 +64,7 @@ class TaggingCanvas(Canvas):
         self.page_marks: dict[str, tuple[int, int]] = {}   # see layout.flowables.PageMark
         kwargs.setdefault("pdfVersion", PDF_VERSION)
         super().__init__(*args, **kwargs)
+        self.setNamedCB(LANGUAGE_RUN, _language_run)
 
     @property
     def form_fields(self) -> FormFields:
@@ -138,6 +143,15 @@ class TaggingCanvas(Canvas):
             self._code.append("EMC")
         self._settled = len(self._code)
 
+    def drawText(self, text_object):
+        """Draw a text object; a language run still open in it (a paragraph split inside
+        the run) is closed first: a marked-content sequence ends in the text object it
+        started in."""
+        if getattr(text_object, "language_open", False):
+            text_object._code.append("EMC")
+            text_object.language_open = False
+        super().drawText(text_object)
+
     # --- pages and annotations ------------------------------------------------------------
     def showPage(self):
         self._settle()
@@ -185,6 +199,20 @@ class TaggingCanvas(Canvas):
             self._form_fields.write()
         write_structure(self)
         super().save()
+
+
+def _language_run(canvas, kind, label) -> None:
+    """Start (label: a language tag) or end (label "end") a run of text in another language
+    inside the paragraph being drawn: a Span marked-content sequence with a /Lang property,
+    nested in the paragraph's own marked content and inside its text object (PDF 1.7,
+    14.9.2.2), so no structure element is split."""
+    text_object = canvas._curr_tx_info["tx"]
+    if getattr(text_object, "language_open", False):
+        text_object._code.append("EMC")
+        text_object.language_open = False
+    if label and label != "end" and _TAG.fullmatch(label):
+        text_object._code.append(f"/Span <</Lang ({label})>> BDC")
+        text_object.language_open = True
 
 
 def _link_of(owner: Element) -> Element:

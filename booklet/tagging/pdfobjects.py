@@ -85,6 +85,8 @@ def element_entries(element: Element, parent, ref, page) -> dict:
         entries["Pg"] = page(first_page)
     if element.alt is not None:
         entries["Alt"] = element.alt
+    if element.lang is not None:
+        entries["Lang"] = element.lang
     attributes = dict(element.attributes or {})
     if element.bbox is not None:
         attributes.update(O="Layout", BBox=[round(v, 2) for v in element.bbox])

@@ -50,6 +50,7 @@ class Element:
     attributes: dict[str, str] | None = None
     repeats: bool = False
     description: str | None = None
+    lang: str | None = None       # a language other than the document's (BCP 47)
     kids: list = field(default_factory=list)
     attached: bool = False
     drawn: bool = False
