@@ -182,6 +182,9 @@ def block_texts(block: m.Block) -> list[str]:
                 *([block.caption] if block.caption else [])]
     if isinstance(block, m.Image):
         return [block.alt, *([block.caption] if block.caption else [])]
+    if isinstance(block, m.Diagram):
+        return [block.alt, *(t for p in block.panels for t in (p.title, p.text, p.note) if t),
+                *([block.caption] if block.caption else [])]
     if isinstance(block, m.Quote):
         return [block.text, *([block.by] if block.by else [])]
     return []
@@ -191,8 +194,10 @@ def section_text(section: m.Section) -> str:
     """All words a section prints, joined, for readability and glossary checks."""
     parts = [section.title, section.summary]
     for block in section.body:
-        if not isinstance(block, m.Image):
+        if isinstance(block, m.Image):
+            parts.extend([block.caption] if block.caption else [])
+        elif isinstance(block, m.Diagram):     # its words as printed, not its alt text
+            parts.extend(block_texts(block)[1:])
+        else:
             parts.extend(block_texts(block))
-        elif block.caption:
-            parts.append(block.caption)
     return "\n".join(parts)

@@ -60,6 +60,20 @@ BLOCK = OneOfKeys(
             "alt": Field(Text(description="what the picture shows, for people who cannot see it")),
             "caption": Field(Text(one_line=True), required=False),
         }, build=lambda **f: m.Image(**f), description="a picture with alt text"),
+        "diagram": Record(fields={
+            "panels": Field(ListOf(Record(fields={
+                "title": Field(Text(one_line=True, max_length=40)),
+                "text": Field(Text(description="what the box says, a sentence or two")),
+                "note": Field(Text(one_line=True, description="a line at the box's foot,"
+                                                              " on the style's colour"),
+                              required=False),
+            }, build=lambda **f: m.Panel(**f)), min_items=1, max_items=3,
+                description="the boxes, left to right (one to three)")),
+            "alt": Field(Text(description="what the diagram shows, for people who cannot see"
+                                          " it")),
+            "caption": Field(Text(one_line=True), required=False),
+        }, build=lambda panels, alt, caption=None: m.Diagram(tuple(panels), alt, caption),
+            description="boxes of words side by side, drawn in the style's colours"),
         "quote": Record(fields={
             "text": Field(Text()),
             "by": Field(Text(one_line=True), required=False),

@@ -69,6 +69,24 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """One box of a diagram: a title, what it says, and an optional note at its foot."""
+    title: str
+    text: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Boxes of words side by side, drawn as shapes with real text in the style's colours
+    (not a picture of text); read by screen readers through its alt text."""
+    panels: tuple[Panel, ...]
+    alt: str
+    caption: str | None = None
+    kind = "diagram"
+
+
+@dataclass(frozen=True)
 class Quote:
     text: str
     by: str | None = None
@@ -76,7 +94,7 @@ class Quote:
 
 
 Block = (Paragraph | Heading | Bullets | Steps | KeyPoints | CallCareTeam | Call911 | Table | Image
-         | Quote)
+         | Diagram | Quote)
 
 
 # --- content -------------------------------------------------------------------------------

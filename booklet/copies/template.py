@@ -36,9 +36,10 @@ from .splice import PageDrawing, TemplatePdf, stream_object
 
 # Characters the template's font subsets hold from the start, so that what people write on
 # their personal pages (names, "100.4 °F", "½ tablet") needs no new glyphs: printable ASCII,
-# the printable Latin-1 characters and common typographic punctuation.
+# the Latin-1 characters (with the soft hyphen a long word split in a narrow cell prints) and
+# common typographic punctuation.
 NAME_LETTERS = (string.printable.strip() + " "
-                + "".join(chr(c) for c in range(0xA1, 0x100) if c != 0xAD)
+                + "".join(chr(c) for c in range(0xA1, 0x100))
                 + "’‘“”–—•…€")
 
 

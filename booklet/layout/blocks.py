@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Image as RLImage, KeepTogether, Table, TableStyle
+from reportlab.platypus import Flowable, Image as RLImage, KeepTogether, Table, TableStyle
 
 from .. import model as m
 from ..messages import catalogue
@@ -185,6 +185,67 @@ def _with_caption(theme: Theme, figure, caption: str | None):
     return KeepTogether([figure, para(theme, caption, "caption", "Caption", parent=group)])
 
 
+def diagram(theme: Theme, block: m.Diagram, language: str) -> list:
+    return [_with_caption(theme, tagged(Panels(theme, block.panels), "Figure", alt=block.alt),
+                          block.caption)]
+
+
+class Panels(Flowable):
+    """Boxes side by side, each a title, its text and an optional note on a band of the
+    style's primary colour at its foot: shapes and real text (large print, selectable, in
+    the style's colours), one Figure with alt text for screen readers. Never split."""
+
+    def __init__(self, theme: Theme, panels: tuple[m.Panel, ...]):
+        super().__init__()
+        self.theme, self.panels = theme, panels
+        body = theme.scale.body
+        self.gap, self.pad, self.radius = body * 0.8, body * 0.7, body * 0.6
+        note = theme.paragraph("panel_note")
+        self.parts = [(Paragraph(markup(p.title, theme.fonts), theme.paragraph("h3")),
+                       Paragraph(markup(p.text, theme.fonts), theme.paragraph("cell")),
+                       Paragraph(markup(p.note, theme.fonts), note) if p.note else None)
+                      for p in panels]
+        self.spaceBefore, self.spaceAfter = body * 0.4, body * 0.3
+
+    def wrap(self, available_width, available_height):
+        n = len(self.panels)
+        self.width = available_width
+        self.box_width = (available_width - self.gap * (n - 1)) / n
+        inner = self.box_width - 2 * self.pad
+        self.heights = []
+        for title, text, note in self.parts:
+            top = title.wrap(inner, available_height)[1] + self.pad * 0.5 \
+                + text.wrap(inner, available_height)[1]
+            foot = note.wrap(inner - self.pad, available_height)[1] + self.pad if note else 0
+            self.heights.append((top, foot))
+        self.height = max(top + foot for top, foot in self.heights) + 2 * self.pad \
+            + (self.pad if any(foot for _, foot in self.heights) else 0)
+        return self.width, self.height
+
+    def draw(self):
+        canv, theme = self.canv, self.theme
+        fills = [theme.color("primary tint"), theme.color("accent")]
+        for i, ((title, text, note), (_, foot)) in enumerate(zip(self.parts, self.heights)):
+            x = i * (self.box_width + self.gap)
+            canv.saveState()
+            canv.setFillColor(fills[i % 2])
+            canv.setStrokeColor(theme.color("primary"))
+            canv.setLineWidth(3)
+            canv.roundRect(x + 1.5, 1.5, self.box_width - 3, self.height - 3, self.radius,
+                           stroke=1, fill=1)
+            y = self.height - self.pad - title.height
+            title.drawOn(canv, x + self.pad, y)
+            y -= self.pad * 0.5 + text.height
+            text.drawOn(canv, x + self.pad, y)
+            if note is not None:
+                band = note.height + self.pad
+                canv.setFillColor(theme.color("primary"))
+                canv.roundRect(x + self.pad * 0.5, self.pad * 0.5, self.box_width - self.pad,
+                               band, self.radius * 0.6, stroke=0, fill=1)
+                note.drawOn(canv, x + self.pad, self.pad)
+            canv.restoreState()
+
+
 def quote(theme: Theme, block: m.Quote, language: str) -> list:
     cell = [para(theme, block.text, "quote", "P")]
     if block.by:
@@ -204,7 +265,7 @@ BLOCKS = {
     "paragraph": paragraph, "heading": heading, "bullets": bullets, "steps": steps,
     "key_points": key_points, "call_care_team": call_care_team, "call_911": call_911,
     "table": table,
-    "image": image, "quote": quote,
+    "image": image, "diagram": diagram, "quote": quote,
 }
 
 

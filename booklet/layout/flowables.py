@@ -7,7 +7,6 @@ artifact: decoration a screen reader skips. Flowables that only decorate say so 
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
 
 import pyphen
 
@@ -136,11 +135,11 @@ def _hyphenating(style, language: str, least: int, memo: ParagraphMemo | None = 
     return twin
 
 
-@lru_cache(maxsize=None)
 def _soft_hyphens(language: str):
     """A hyphenator for reportlab: the (head, tail) splits pyphen finds for `language` (with
     "", every split leaving two letters each side), longest head first, each head ending in a
-    soft hyphen (reportlab then adds no hyphen of its own)."""
+    soft hyphen (reportlab then adds no hyphen of its own). Pyphen keeps its dictionaries
+    loaded; the hyphenating style that holds this is kept in the ParagraphMemo."""
     if not language:
         def splits(word: str):
             return [(word[:i] + SOFT_HYPHEN, word[i:]) for i in range(len(word) - 2, 1, -1)]

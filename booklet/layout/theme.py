@@ -142,5 +142,6 @@ class Theme:
             "term": dict(spaceAfter=body * 0.45),
             "lead": dict(bold, fontSize=s.h3, leading=s.leading_for(s.h3), spaceAfter=body * 0.6),
             "source": dict(spaceAfter=body * 0.3),
+            "panel_note": dict(label, textColor=colors.white, spaceAfter=0),   # on primary
         }
         return ParagraphStyle(name, **{**base, **styles[name]})
