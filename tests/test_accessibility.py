@@ -353,3 +353,11 @@ def test_a_personal_table_names_each_row_by_its_first_cell(tmp_path):
             cells = children(all_nodes, all_nodes.index(row))
             assert cells[0].role == "TH" and cells[0].obj["attributes"]["/Scope"] == "/Row"
             assert {c.role for c in cells[1:]} == {"TD"}
+
+
+def test_high_contrast_booklets_pass_the_checker_with_every_operator_tagged(
+        high_contrast_booklet):
+    path, _ = high_contrast_booklet
+    assert untagged_operators(path) == []
+    report = page.validate_pdf(str(path), profile="ua1")
+    assert [f"{f.rule_id}: {f.message}" for f in report.failures] == []
