@@ -45,6 +45,8 @@ _SETTINGS = {
     "format": Field(Choice(FORMATS, description="booklet or handout"), required=False),
     "paper": Field(Choice(PAPERS, description="letter or a4"), required=False),
     "fillable": Field(Boolean(), required=False),
+    "duplex": Field(Boolean(description="for printing on both sides: parts start on"
+                                        " right-hand pages"), required=False),
     "full_glossary": Field(Boolean(), required=False),
 }
 MANIFEST = Record(description="a batch of booklets to build", fields={
@@ -87,7 +89,8 @@ class Job:
             style=self.setting("style", "default"), preset=preset, sections=sections,
             everything=everything, format=self.setting("format", "booklet"),
             paper=self.setting("paper"), full_glossary=bool(self.setting("full_glossary")),
-            fillable=bool(self.setting("fillable")), patient=patient)
+            fillable=bool(self.setting("fillable")), duplex=bool(self.setting("duplex")),
+            patient=patient)
 
     def language(self, patient_lang: str | None = None) -> str | None:
         """The job's own lang, else the patient's, else the manifest defaults' (None: English)."""
@@ -175,7 +178,7 @@ def load_manifest(path: Path, content_dir: Path | None = None,
 def jobs_from_csv(path: Path, preset: str | None, style: str | None,
                   content_dir: Path | None = None, fillable: bool = False,
                   paper: str | None = None, lang: str | None = None,
-                  warn=None) -> list[Job]:
+                  warn=None, duplex: bool = False) -> list[Job]:
     """One personal booklet per row of a patient list (columns: id, name, plan, lang), read
     as EHR exports write it: a BOM, header case and spaces, commas, semicolons or tabs, and
     other columns (ignored, with one warning through `warn`). Every row's problems are found
@@ -213,7 +216,7 @@ def jobs_from_csv(path: Path, preset: str | None, style: str | None,
     if others and warn:
         warn(f"{where}: column{'s' if len(others) > 1 else ''} {', '.join(others)} ignored"
              f" (booklet reads {', '.join(CSV_COLUMNS)}).")
-    settings = {"format": "booklet", "fillable": fillable}
+    settings = {"format": "booklet", "fillable": fillable, "duplex": duplex}
     if preset:
         settings["preset"] = preset
     if style:

@@ -93,19 +93,24 @@ json_option = click.option("--json", "as_json", is_flag=True,
               help="A treatment plan keyword such as surgery or octreotide; repeat for more.")
 @click.option("--fillable", is_flag=True,
               help="Tick boxes, answer lines and notes pages become PDF form fields.")
+@click.option("--duplex", is_flag=True,
+              help="For printing on both sides: parts start on right-hand pages, footers on"
+                   " the outside edge, a wider inner margin.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("booklet.pdf"), show_default=True,
               help="The PDF file to write; - writes it to standard output.")
 def build(content_dir, lang, style_name, preset, section_ids, everything, format_, paper,
           full_glossary, standard_print, patient_file, name, plan_keywords, fillable,
-          output) -> None:
+          duplex, output) -> None:
     """Build one booklet or handout as a PDF."""
     patient = patient_from_options(load_patient(patient_file) if patient_file else None,
                                    name, plan_keywords)
     started = time.perf_counter()
     made = make_booklet(BookletRequest(
-        content_dir, lang, style_name, preset, tuple(section_ids), everything, format_, paper,
-        full_glossary, standard_print, fillable, patient))
+        content=content_dir, language=lang, style=style_name, preset=preset,
+        sections=tuple(section_ids), everything=everything, format=format_, paper=paper,
+        full_glossary=full_glossary, standard_print=standard_print, fillable=fillable,
+        duplex=duplex, patient=patient))
     for note in made.notes:
         say(f"note: {note}", err=True)
     pdf, pages, sections = made.pdf, made.pages, made.plan.sections
@@ -133,6 +138,8 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
               help="Paper (with a manifest: beneath its own defaults).")
 @click.option("--fillable", is_flag=True, help="Fillable booklets (with a manifest: for jobs"
                                                " that do not say).")
+@click.option("--duplex", is_flag=True, help="For printing on both sides (with a manifest:"
+                                             " for jobs that do not say).")
 @lang_option("The language for jobs and rows that do not give one, nor their patient (en or"
              " es).")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -145,19 +152,20 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report of every job here.")
 @json_option
-def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillable, lang,
-          out_dir, workers, shard, force, report, as_json) -> None:
+def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillable, duplex,
+          lang, out_dir, workers, shard, force, report, as_json) -> None:
     """Build many PDFs: the jobs of MANIFEST, or one booklet per row of --patients."""
     if bool(manifest) == bool(patient_list):
         raise InputError(["batch: give a MANIFEST file or --patients LIST.csv (one of them)."])
     try:
         if patient_list:
             jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper,
-                                 lang, warn=lambda line: say(f"note: {line}", err=True))
+                                 lang, warn=lambda line: say(f"note: {line}", err=True),
+                                 duplex=duplex)
         else:
             jobs = load_manifest(manifest, content_dir, defaults={
                 "preset": preset, "style": style_name, "paper": paper, "fillable": fillable,
-                "lang": lang})
+                "duplex": duplex, "lang": lang})
     except InputError as error:
         if len(error.problems) == 1:
             raise

@@ -34,6 +34,7 @@ class BookletRequest:
     full_glossary: bool = False     # every term, not only those used
     standard_print: bool = False    # allow a style's base_size of 14 or 16
     fillable: bool = False          # form fields for tick boxes, answer lines and notes
+    duplex: bool = False            # for double-sided printing: parts start on right-hand pages
     patient: m.Patient | None = None   # a personal booklet's patient
 
 
@@ -59,7 +60,7 @@ def plan_request(request: BookletRequest, workshop: Workshop) -> tuple[m.Documen
     if request.format == "handout" and patient is not None and patient.plan:
         notes = (PLAN_ON_HANDOUT,)
     plan = plan_document(library, style, sections, request.format, request.paper,
-                         request.full_glossary, patient, request.fillable)
+                         request.full_glossary, patient, request.fillable, request.duplex)
     return plan, notes
 
 

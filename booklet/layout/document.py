@@ -15,7 +15,7 @@ from ..tagging import LANGUAGE_RUN, TaggingCanvas
 from .blocks import data_table, items, list_items, para, render_block, table_style
 from .brand import logo_figure, qr_figure
 from .flowables import (Anchor, Artifact, BlankPageNote, CheckItem, Element, PageMark,
-                        Paragraph, TermItem, WriteInLines, tagged)
+                        Paragraph, RightHandStart, TermItem, WriteInLines, tagged)
 from .pages import Footer, LayoutDoc, UnwrittenCanvas
 from .theme import Theme, markup
 
@@ -74,7 +74,9 @@ def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
         maker = measure_maker if facts == PageFacts() else canvas_maker
         pdf, starts, total, canvas = _layout_once(plan, theme, facts, slots, maker)
         without_padding = total - facts.extra_notes_pages
-        padding = without_padding % 2 if plan.format == "booklet" else 0
+        # a booklet has an even page count, the back page being the back cover; printed on
+        # both sides the back page is a right-hand page, so the count is odd
+        padding = (without_padding + plan.duplex) % 2 if plan.format == "booklet" else 0
         settled = PageFacts(starts, total, padding)
         if settled == facts:
             return pdf, facts, canvas
@@ -132,7 +134,8 @@ def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int) -> LayoutDoc:
     that say 'Page N of total_pages'."""
     msgs = catalogue(plan.info.language)
     footer = Footer(theme, plan.info.short_title, msgs["page_of"],
-                    msgs["reviewed"].format(date=format_date(plan.reviewed, plan.info.language)))
+                    msgs["reviewed"].format(date=format_date(plan.reviewed, plan.info.language)),
+                    duplex=plan.duplex)
     footer.total = total_pages
     return LayoutDoc(
         BytesIO(), theme, footer, first_template="cover" if plan.format == "booklet" else "body",
@@ -156,16 +159,22 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
     else:
         cover, cover_has_disclaimer = [PageMark("cover")], slots.cover_has_disclaimer
         personal = _blank_pages(slots, msgs)
-    story = cover + [NextPageTemplate("body"), PageBreak()]
+    # printed on both sides, the contents, each section, the checklist, the glossary and the
+    # back page start on a right-hand page (the notes pages before the back page see to it)
+    def part_break() -> list:
+        return [PageBreak(), RightHandStart(BlankPageNote(msgs["blank_page"], theme),
+                                            plan.duplex)]
+
+    story = cover + [NextPageTemplate("body"), *part_break()]
     story += _contents(theme, msgs, parts, facts, plan.reviewed, plan.info.language)
     if personal:
         story += [PageBreak(), *personal]
     for section in plan.sections:
-        story += [PageBreak(), *_section(plan, theme, section, msgs, facts)]
+        story += [*part_break(), *_section(plan, theme, section, msgs, facts)]
     if plan.question_groups:
-        story += [PageBreak(), *_questions(plan, theme, msgs, write_in_lines=1)]
+        story += [*part_break(), *_questions(plan, theme, msgs, write_in_lines=1)]
     if plan.terms:
-        story += [PageBreak(), *_glossary(plan, theme, msgs)]
+        story += [*part_break(), *_glossary(plan, theme, msgs)]
     back, back_has_disclaimer = _back_page(plan, theme, msgs)
     story += [PageBreak(), *_sources(plan, theme, msgs)]
     if not (cover_has_disclaimer or back_has_disclaimer):

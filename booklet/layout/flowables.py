@@ -12,6 +12,7 @@ import pyphen
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph as ReportlabParagraph
+from reportlab.platypus.doctemplate import ActionFlowable
 
 from ..tagging import Element, tagged
 
@@ -247,6 +248,23 @@ class BlankPageNote(Flowable):
             self.canv.setFont(theme.fonts.regular, theme.scale.body)
             self.canv.setFillColor(theme.color("text"))
             self.canv.drawString(0, 0, self.text)
+
+
+class RightHandStart(ActionFlowable):
+    """In a booklet printed on both sides, makes what follows start on a right-hand (odd)
+    page: placed after a page break, on a left-hand page it prints "This page is blank on
+    purpose" (as an artifact) and breaks to the next page. Otherwise it does nothing."""
+
+    decoration = True
+
+    def __init__(self, note: BlankPageNote, duplex: bool):
+        super().__init__()
+        self.note, self.duplex = note, duplex
+
+    def apply(self, doc):
+        if self.duplex and doc.canv.getPageNumber() % 2 == 0:
+            doc.frame.add(self.note, doc.canv)
+            doc.handle_pageBreak()
 
 
 class PageMark(Flowable):

@@ -10,12 +10,26 @@ from ..fonts import draw_text, text_width
 from .theme import Theme
 
 
-class Footer:
-    """Draws the footer: title and 'Page N of M' on one line, the review date below."""
+def binding_shift(theme: Theme, duplex: bool, page: int) -> float:
+    """How far a page's frame and footer move right for binding: printed on both sides, a
+    right-hand (odd) page's inner margin is on its left, a left-hand page's on its right;
+    the text keeps its width, so the inner margin grows by what the outer one gives."""
+    if not duplex:
+        return 0.0
+    gutter = theme.margin / 6
+    return gutter if page % 2 else -gutter
 
-    def __init__(self, theme: Theme, title: str, page_label: str, reviewed_label: str):
+
+class Footer:
+    """Draws the footer: title and 'Page N of M' on one line, the review date below. When
+    `duplex`, the page number sits on the outside edge: right on right-hand pages, left on
+    left-hand ones (the title and date take the other side)."""
+
+    def __init__(self, theme: Theme, title: str, page_label: str, reviewed_label: str,
+                 duplex: bool = False):
         self.theme, self.title = theme, title
         self.page_label, self.reviewed_label = page_label, reviewed_label
+        self.duplex = duplex
         self.total = 0
         self._check_fit()
 
@@ -41,7 +55,9 @@ class Footer:
     def __call__(self, canv, doc) -> None:
         t = self.theme
         size, leading = t.scale.body, t.scale.leading
-        left, right = t.margin, t.page_size[0] - t.margin
+        page = canv.getPageNumber()
+        shift = binding_shift(t, self.duplex, page)
+        left, right = t.margin + shift, t.page_size[0] - t.margin + shift
         top = t.margin + t.footer_height
         canv.saveState()
         canv.setStrokeColor(t.color("primary"))
@@ -50,10 +66,16 @@ class Footer:
         canv.setFillColor(t.color("text"))
         first = top - 4 - leading
         font = t.fonts.regular
-        draw_text(canv, t.fonts, left, first, self.title, font, size)
-        page_text = self.page_label.format(page=canv.getPageNumber(), total=self.total or "?")
-        draw_text(canv, t.fonts, right, first, page_text, font, size, align="right")
-        draw_text(canv, t.fonts, left, first - leading, self.reviewed_label, font, size)
+        page_text = self.page_label.format(page=page, total=self.total or "?")
+        if self.duplex and page % 2 == 0:       # a left-hand page: the number on the left
+            draw_text(canv, t.fonts, left, first, page_text, font, size)
+            draw_text(canv, t.fonts, right, first, self.title, font, size, align="right")
+            draw_text(canv, t.fonts, right, first - leading, self.reviewed_label, font, size,
+                      align="right")
+        else:
+            draw_text(canv, t.fonts, left, first, self.title, font, size)
+            draw_text(canv, t.fonts, right, first, page_text, font, size, align="right")
+            draw_text(canv, t.fonts, left, first - leading, self.reviewed_label, font, size)
         canv.restoreState()
 
 
@@ -125,6 +147,7 @@ class LayoutDoc(BaseDocTemplate):
     def __init__(self, target, theme: Theme, footer: Footer, first_template: str = "body",
                  **kwargs):
         self.anchor_pages: dict[str, int] = {}
+        self.theme, self.two_sided = theme, footer.duplex
         width, height = theme.page_size
         m = theme.margin
         super().__init__(target, pagesize=theme.page_size, leftMargin=m, rightMargin=m,
@@ -146,6 +169,21 @@ class LayoutDoc(BaseDocTemplate):
     def build(self, flowables, **kwargs):
         """Lay out and draw on a canvas that writes the structure tree (a tagged PDF)."""
         super().build(flowables, canvasmaker=self.canvas_maker, **kwargs)
+
+    def beforeDocument(self):
+        # a print dialog must not shrink large print to fit; printed on both sides, pages
+        # turn on the long edge
+        self.canv.setViewerPreference("PrintScaling", "None")
+        if self.two_sided:
+            self.canv.setViewerPreference("Duplex", "DuplexFlipLongEdge")
+
+    def handle_pageBegin(self):
+        # the frames move for binding before the page begins; the page number is the
+        # canvas's (a copy's personal pages are numbered as in the whole booklet)
+        shift = binding_shift(self.theme, self.two_sided, self.canv.getPageNumber())
+        for frame in self.pageTemplate.frames:
+            frame.x1 = self.theme.margin + shift
+        super().handle_pageBegin()
 
     def afterFlowable(self, flowable):
         if isinstance(flowable, Anchor):
