@@ -60,6 +60,17 @@ def nodes(path: Path, text: bool = True) -> list[Node]:
     return found
 
 
+def children(all_nodes: list[Node], index: int) -> list[Node]:
+    """The direct children of all_nodes[index] (a depth-first list, as `nodes` gives)."""
+    depth, kids = all_nodes[index].depth, []
+    for n in all_nodes[index + 1:]:
+        if n.depth <= depth:
+            break
+        if n.depth == depth + 1:
+            kids.append(n)
+    return kids
+
+
 def _marked_text(path: Path) -> dict[tuple[int, int], str]:
     """The text inside each (page index, MCID), lines joined by a space (a soft hyphen at a
     line's end joins without one). Read with pdfium's page objects, which keep the whole

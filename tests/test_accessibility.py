@@ -16,7 +16,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from conftest import make_pdf
 from pdfread import all_chars, page_texts, quick_texts
-from structure import nodes, untagged_operators
+from structure import children, nodes, untagged_operators
 
 from booklet.content import load_library
 from booklet.layout.theme import Theme
@@ -47,16 +47,6 @@ def high_contrast_booklet(request, tmp_path_factory):
 def tallpine_booklet(tmp_path_factory, library):
     return make_pdf(tmp_path_factory.mktemp("a11y"), "tallpine.pdf", library,
                     load_style(style_path("tallpine-oncology")))
-
-
-def children(all_nodes, index):
-    depth, kids = all_nodes[index].depth, []
-    for n in all_nodes[index + 1:]:
-        if n.depth <= depth:
-            break
-        if n.depth == depth + 1:
-            kids.append(n)
-    return kids
 
 
 # --- 1. the glossary is a list of terms ---------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from booklet.tagging import STRICT_ENV, TaggingCanvas, UntaggedDrawing
 
-from structure import nodes, outline, untagged_operators
+from structure import children, nodes, outline, untagged_operators
 
 BUILT = ["default_booklet", "fixture_booklet", "handout", "fixture_handout", "fixture_sheet"]
 
@@ -20,17 +20,6 @@ BUILT = ["default_booklet", "fixture_booklet", "handout", "fixture_handout", "fi
 def built(request):
     path, _plan = request.getfixturevalue(request.param)
     return path
-
-
-def children(all_nodes, index):
-    """The direct children of all_nodes[index] (a depth-first list)."""
-    depth, kids = all_nodes[index].depth, []
-    for n in all_nodes[index + 1:]:
-        if n.depth <= depth:
-            break
-        if n.depth == depth + 1:
-            kids.append(n)
-    return kids
 
 
 def test_pdfua_checker_finds_no_failure(built):

@@ -336,7 +336,20 @@ def add_text_field(canv, field: tuple[str, str, float], x, y, width, height,
         canv.form_fields.text_field(name, description, x, y, width, height, font_size)
 
 
-class ListItem(Flowable):
+class _Item(Flowable):
+    """A list item drawn from a label and a body paragraph: the space around it is its
+    body's."""
+
+    body: Paragraph
+
+    def getSpaceBefore(self):
+        return self.body.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.body.getSpaceAfter()
+
+
+class ListItem(_Item):
     """A list item (LI): its label (bullet or number) left of its text; splits between lines.
 
     The label is an Lbl element, the text an LBody; the parts of a split item share them.
@@ -374,19 +387,13 @@ class ListItem(Flowable):
                 ListItem(None, rest, self.indent, self.label_indent, self.element,
                          self.body_element, self.body_is_tagged)]
 
-    def getSpaceBefore(self):
-        return self.body.getSpaceBefore()
-
-    def getSpaceAfter(self):
-        return self.body.getSpaceAfter()
-
     def draw(self):
         if self.label is not None:
             self.label.drawOn(self.canv, self.label_indent, self.height - self.label.height)
         self.body.drawOn(self.canv, self.indent, 0)
 
 
-class TermItem(Flowable):
+class TermItem(_Item):
     """A list item (LI) for a word and what it means: the word is the item's label (Lbl),
     printed at the start of the first line, and the meaning its body (LBody), running on
     after the word on the same line, in `indented` (a style whose first line starts past the
@@ -439,12 +446,6 @@ class TermItem(Flowable):
         first.run_in = self.run_in
         rest = TermItem(None, parts[1], self.element, self.body_element)
         return [first, rest]
-
-    def getSpaceBefore(self):
-        return self.body.getSpaceBefore()
-
-    def getSpaceAfter(self):
-        return self.body.getSpaceAfter()
 
     def draw(self):
         if self.label is not None:
