@@ -194,6 +194,8 @@ def impose(pdf: bytes, sheet: str, *, creep_mm: float = 0.0, marks: bool = False
     title = (reader.metadata or {}).get("/Title")
     if title:
         writer.add_metadata({"/Title": f"{title} (imposed for saddle stitching)"})
+    writer.pdf_header = b"%PDF-1.7"      # /Duplex in the viewer preferences is PDF 1.7
+    writer.compress_identical_objects(remove_identicals=False, remove_orphans=True)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -315,7 +315,6 @@ def test_a_word_wider_than_its_line_splits_with_a_visible_hyphen_and_reads_whole
     """At 24 pt in a narrow cell, a long word is split at a syllable (or, in a language
     with no dictionary, where the line is full) with a hyphen printed, never without one;
     the hyphen is a soft hyphen, so the extracted text has the word whole."""
-    import pypdf
     from booklet.fonts import fonts_for
     from booklet.layout.theme import Theme
 

@@ -533,17 +533,17 @@ def _fit_page(theme: Theme, story: list, optional=None) -> list:
     does not fit flows on as it is."""
     without = [f for f in story if f is not optional]
     half = theme.scale.body * 0.5
-    for items, floor in ((story, half), (without, half), (without, 0.0)):
-        free = _room(theme) - _height(theme, items)
-        spacers = [f for f in items if isinstance(f, Spacer)]
+    for tried, floor in ((story, half), (without, half), (without, 0.0)):
+        free = _room(theme) - _height(theme, tried)
+        spacers = [f for f in tried if isinstance(f, Spacer)]
         wanted = sum(f.height for f in spacers)
         if free >= wanted:
-            return items
+            return tried
         if free >= floor * len(spacers):
             shrink = (free - floor * len(spacers)) / max(wanted - floor * len(spacers), 1)
             for f in spacers:
                 f.height = floor + (f.height - floor) * max(0.0, min(shrink, 1.0))
-            return items
+            return tried
     return story
 
 
