@@ -47,6 +47,11 @@ _SETTINGS = {
     "fillable": Field(Boolean(), required=False),
     "duplex": Field(Boolean(description="for printing on both sides: parts start on"
                                         " right-hand pages"), required=False),
+    "impose": Field(Choice(("tabloid", "a3", "letter", "a4"),
+                           description="also write a copy imposed for saddle stitching on"
+                                       " this sheet (tabloid for Letter pages, a3 for A4)"
+                                       " beside the PDF, named NAME-print.pdf"),
+                    required=False),
     "full_glossary": Field(Boolean(), required=False),
 }
 MANIFEST = Record(description="a batch of booklets to build", fields={
@@ -108,6 +113,8 @@ class Result:
     seconds: float = 0.0
     input_hash: str = ""
     notes: tuple[str, ...] = ()    # what the build path says of it (never patient details)
+    print_file: str = ""           # the imposed copy beside it, when the job asked for one
+    printing: dict | None = None   # with --report: pages, sheets and the smallest text size
 
 
 @dataclass
@@ -122,9 +129,18 @@ class Summary:
         return [r for r in self.results if r.status == "failed"]
 
     def report(self) -> dict:
-        return {"built": self.count("built"), "skipped": self.count("skipped"),
-                "failed": self.count("failed"),
-                "jobs": [asdict(r) for r in sorted(self.results, key=lambda r: r.index)]}
+        report = {"built": self.count("built"), "skipped": self.count("skipped"),
+                  "failed": self.count("failed"),
+                  "jobs": [asdict(r) for r in sorted(self.results, key=lambda r: r.index)]}
+        printed = [r.printing for r in self.results if r.printing]
+        if printed:     # what printing the built PDFs takes, all together
+            report["printing"] = {
+                "pages": sum(p["pages"] for p in printed),
+                "single_sided": sum(p["single_sided"] for p in printed),
+                "double_sided": sum(p["double_sided"] for p in printed),
+                "saddle_sheets": sum(p["saddle_sheets"] for p in printed),
+                "smallest_text_pt": min(p["smallest_text_pt"] for p in printed)}
+        return report
 
 
 # --- reading jobs ----------------------------------------------------------------------------
@@ -398,24 +414,53 @@ def input_hash(job: Job, skip: tuple[str, ...] = (), workshop: Workshop | None =
     return digest.hexdigest()
 
 
+def print_file_name(output: str) -> str:
+    """Where a job's imposed copy goes: beside its PDF, NAME-print.pdf."""
+    path = Path(output)
+    return str(path.with_name(f"{path.stem}-print{path.suffix or '.pdf'}"))
+
+
 def build_job(job: Job, out_dir: str, known: str | None, force: bool,
-              skip: tuple[str, ...] = (), workshop: Workshop | None = None) -> Result:
-    """Build one job in this process, with its Workshop; any error becomes the job's one-line
-    reason."""
+              skip: tuple[str, ...] = (), workshop: Workshop | None = None,
+              summarize: bool = False) -> Result:
+    """Build one job in this process, with its Workshop, and the imposed copy it asks for;
+    with `summarize` (batch --report), what printing it takes. Any error becomes the job's
+    one-line reason."""
     started = time.perf_counter()
     target = Path(out_dir) / job.output
+    sheet = job.setting("impose")
+    printed = Path(out_dir) / print_file_name(job.output) if sheet else None
     workshop = workshop or Workshop()
     try:
         digest = input_hash(job, skip, workshop)
-        if not force and known == digest and target.is_file():
-            return Result(job.index, job.output, "skipped", input_hash=digest)
+        if not force and known == digest and target.is_file() and (
+                printed is None or printed.is_file()):
+            return Result(job.index, job.output, "skipped", input_hash=digest,
+                          print_file=print_file_name(job.output) if sheet else "")
         made = make_booklet(job.request(), workshop)
         pdf, pages = made.pdf, made.pages
         target.parent.mkdir(parents=True, exist_ok=True)
+        if printed is not None:
+            from .messages import catalogue
+            from .press import impose
+            note = catalogue(made.plan.info.language.split("-")[0])["blank_page"]
+            try:                # refused before anything is written
+                imposed = impose(pdf, sheet, blank_note=note)
+            except InputError as error:   # in a manifest the option is the job's impose:
+                raise InputError([line.replace("--sheet ", "impose: ")
+                                  for line in error.problems]) from None
         write_atomic(target, pdf)
+        if printed is not None:
+            write_atomic(printed, imposed)
+        printing = None
+        if summarize:
+            from dataclasses import asdict as fields_of
+            from .press import print_summary
+            printing = fields_of(print_summary(pdf))
         return Result(job.index, job.output, "built", pages=pages,
                       seconds=round(time.perf_counter() - started, 3), input_hash=digest,
-                      notes=made.notes)
+                      notes=made.notes, print_file=print_file_name(job.output) if sheet else "",
+                      printing=printing)
     except BookletError as error:
         return Result(job.index, job.output, "failed", reason=error.message)
     except Exception as error:   # one broken job must not stop the batch; report it
@@ -432,12 +477,13 @@ def _start_worker(workshop: Workshop) -> None:
 
 
 def _build_in_worker(args) -> Result:
-    return build_job(*args, workshop=_WORKER_WORKSHOP)
+    *task, summarize = args
+    return build_job(*task, workshop=_WORKER_WORKSHOP, summarize=summarize)
 
 
 def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
              on_result=None, report: Path | None = None,
-             workshop: Workshop | None = None) -> Summary:
+             workshop: Workshop | None = None, summarize: bool | None = None) -> Summary:
     """Build the jobs with `workers` processes, each with a Workshop (a copy of `workshop`,
     or a fresh one); record each built PDF's input hash. What the run writes (the output
     folder, the report) is never part of an input hash."""
@@ -451,6 +497,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
     for stale in out_dir.rglob(".*.part"):          # left by a run that was killed
         stale.unlink(missing_ok=True)
     tasks = [(job, str(out_dir), state.get(job.output), force, skip) for job in jobs]
+    summarize = report is not None if summarize is None else summarize
     summary = Summary()
 
     saved = time.monotonic()
@@ -472,11 +519,12 @@ def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
     try:
         if workers <= 1 or len(tasks) <= 1:
             for task in tasks:
-                record(build_job(*task, workshop=workshop))
+                record(build_job(*task, workshop=workshop, summarize=summarize))
         else:
             with multiprocessing.get_context("fork").Pool(
                     workers, initializer=_start_worker, initargs=(workshop,)) as pool:
-                for result in pool.imap_unordered(_build_in_worker, tasks):
+                for result in pool.imap_unordered(_build_in_worker,
+                                                  [(*task, summarize) for task in tasks]):
                     record(result)
     finally:
         save_state()

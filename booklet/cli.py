@@ -17,7 +17,7 @@ from .output import write_atomic
 from .editorial import check_handouts, check_library, check_twins
 from .content import content_languages, json_schemas, load_library
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
-from .language import language_code
+from .language import LANGUAGES, language_code
 from .patient import PATIENT, load_patient, patient_from_options
 from .request import BookletRequest, make_booklet
 from .resources import bundled, bundled_styles, style_path
@@ -120,9 +120,17 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
         sys.stdout.buffer.flush()
         say(f"wrote the PDF to stdout ({pages} pages, {len(sections)} sections, {format_})",
             err=True)
+        say(f"print: {_print_line(pdf, made.plan.paper)}", err=True)
         return
     write_atomic(output, pdf)
     say(f"wrote {output} ({pages} pages, {len(sections)} sections, {format_})")
+    say(f"print: {_print_line(pdf, made.plan.paper)}")
+
+
+def _print_line(pdf: bytes, paper: str) -> str:
+    """What printing the PDF takes, and its smallest text, as one line."""
+    from .press import SHEET_FOR_PAGES, print_summary, sheet_label, summary_line
+    return summary_line(print_summary(pdf), sheet_label(SHEET_FOR_PAGES[paper]))
 
 
 @main.command()
@@ -190,7 +198,8 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
     with click.progressbar(length=len(jobs), label="building", file=sys.stderr,
                            hidden=hidden) as bar:
         summary = run_jobs(jobs, out_dir, workers or default_workers(), force,
-                           on_result=lambda result: ended(result, bar), report=report)
+                           on_result=lambda result: ended(result, bar), report=report,
+                           summarize=bool(report or as_json))
     seconds = time.perf_counter() - started
     line = (f"{summary.count('built')} built, {summary.count('skipped')} up to date,"
             f" {summary.count('failed')} failed ({len(jobs)} jobs, {seconds:.1f} s,"
@@ -200,6 +209,11 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
         say(line, err=True)
     else:
         say(line)
+    printing = summary.report().get("printing")
+    if printing:
+        say(f"print: {printing['pages']} pages built: {printing['double_sided']} sheets"
+            f" double-sided, or {printing['saddle_sheets']} folded sheets saddle-stitched;"
+            f" smallest text {printing['smallest_text_pt']:g} pt", err=as_json)
     notes = {note: [] for r in summary.results for note in r.notes}
     for result in sorted(summary.results, key=lambda r: r.index):
         for note in result.notes:
@@ -215,6 +229,69 @@ def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillab
         write_atomic(report, (json.dumps(summary.report(), indent=2) + "\n").encode())
     if summary.failed:
         raise JobsFailed(f"{len(summary.failed)} of {len(jobs)} jobs failed.")
+
+
+@main.command()
+@click.argument("booklet_pdf", metavar="BOOKLET.pdf",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The print file to write (the booklet itself stays the file to share).")
+@click.option("--sheet", type=click.Choice(["tabloid", "a3", "letter", "a4"]), default=None,
+              help="The sheet two pages go on at 100%: tabloid (11 x 17 in) for Letter pages,"
+                   " a3 for A4 pages (default: the one the pages need).")
+@click.option("--creep", "creep_mm", type=float, default=0.0, show_default=True, metavar="MM",
+              help="The paper's thickness in mm: each inner sheet's pages move that much more"
+                   " toward the fold, so the margins stay even once the booklet is trimmed.")
+@click.option("--marks", is_flag=True, help="Crop and fold marks outside the trim (on a"
+                                            " 12 x 18 in or SRA3 sheet).")
+def impose(booklet_pdf, output, sheet, creep_mm, marks) -> None:
+    """Lay BOOKLET.pdf out for folding and stapling (saddle stitch): two pages side by side
+    on each side of a sheet, at 100%, outer sheet first."""
+    from .messages import catalogue
+    from . import press
+    pdf = _read_pdf(booklet_pdf)
+    if output.resolve() == booklet_pdf.resolve():
+        raise InputError([f"-o {output}: that is the booklet itself. Fix: name another file,"
+                          " such as print.pdf."])
+    sheet = sheet or press.SHEET_FOR_PAGES[press.paper_of(pdf)]
+    language = press.document_language(pdf)
+    code = language.split("-")[0].lower() if language else "en"
+    note = catalogue(code if code in LANGUAGES else "en")["blank_page"]
+    imposed = press.impose(pdf, sheet, creep_mm=creep_mm, marks=marks, blank_note=note)
+    write_atomic(output, imposed)
+    pages = press.print_summary(pdf).pages
+    sheets = -(-pages // 4)
+    say(f"wrote {output} ({sheets} {press.sheet_label(sheet)} sheets printed on both sides,"
+        f" {sheets * 4} pages with {sheets * 4 - pages} left blank; fold, nest and staple"
+        " them outer sheet first)")
+
+
+@main.command()
+@click.argument("pdf_file", metavar="FILE.pdf", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="The folder for the pictures (created if needed).")
+@click.option("--pages", default=None, help="Which pages, like 1-4 or 1-2,7 (default: all).")
+@click.option("--dpi", type=int, default=60, show_default=True,
+              help="Picture resolution: 60 for a quick look, 150 to read the text.")
+def preview(pdf_file, out_dir, pages, dpi) -> None:
+    """Pictures of FILE.pdf's pages (page-001.png, ...) and a contact sheet of them."""
+    from . import press
+    _read_pdf(pdf_file)
+    written = press.preview(pdf_file, out_dir, pages, dpi)
+    say(f"wrote {len(written) - 1} page pictures and {written[-1]}")
+
+
+def _read_pdf(path: Path) -> bytes:
+    """A PDF file's bytes, or one line saying why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([f"{path}: file not found. Fix: check the path."]) from None
+    except OSError as error:
+        raise InputError([f"{path}: cannot be read ({error.strerror})."]) from None
+    if not data.startswith(b"%PDF"):
+        raise InputError([f"{path}: is not a PDF. Fix: give a PDF that booklet build wrote."])
+    return data
 
 
 @main.command(name="list")

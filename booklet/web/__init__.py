@@ -218,17 +218,20 @@ def _preview(made, msgs: dict) -> dict:
     """The first pages as PNG pictures (data: addresses, nothing on disk) and the counts."""
     import pypdfium2
 
+    from ..press import page_pictures
+
     document = pypdfium2.PdfDocument(made.pdf)
-    pictures = []
     try:
-        for number in range(min(PREVIEW_PAGES, len(document))):
-            image = document[number].render(scale=0.6).to_pil()
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", optimize=False)
-            pictures.append({"number": number + 1, "src": "data:image/png;base64,"
-                             + base64.b64encode(buffer.getvalue()).decode("ascii")})
+        numbers = list(range(1, min(PREVIEW_PAGES, len(document)) + 1))
+        images = page_pictures(document, numbers, dpi=0.6 * 72)
     finally:
         document.close()
+    pictures = []
+    for number, image in zip(numbers, images):
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", optimize=False)
+        pictures.append({"number": number, "src": "data:image/png;base64,"
+                         + base64.b64encode(buffer.getvalue()).decode("ascii")})
     pages = made.pages
     return {"pictures": pictures, "pages": pages, "sheets": (pages + 1) // 2,
             "summary": msgs["preview_summary"].format(pages=pages, sheets=(pages + 1) // 2)}
