@@ -8,6 +8,7 @@ Patient details never reach the terminal, the report or a file name.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import multiprocessing
@@ -268,6 +269,46 @@ def jobs_from_csv(path: Path, preset: str | None, style: str | None,
         problems += error.problems
     if problems:
         raise InputError(problems)
+    return jobs
+
+
+def jobs_from_fhir(path: Path, today: dt.date, settings: dict,
+                   content_dir: Path | None = None, warn=None) -> list[Job]:
+    """One personal booklet per FHIR bundle: each .json file of a folder, or each line of an
+    .ndjson file. The file name is the sanitized Patient.id. Every bundle's problems are
+    found before anything is built; the notes come once, counted."""
+    from .fhir import content_context, patient_from_bundle, read_bundles
+    from .fhir import safe_file_name as from_patient_id
+
+    library, languages = content_context(content_dir or bundled("content"))
+    jobs, seen, problems, notes = [], {}, [], {}
+    for i, (where, bundle) in enumerate(read_bundles(path)):
+        try:
+            _, found = patient_from_bundle(bundle, where, today=today, library=library,
+                                           languages=languages)
+            name = from_patient_id(found.id, where)
+        except InputError as error:
+            problems += error.problems
+            continue
+        if name in seen:
+            problems.append(f"{where}: Patient.id '{found.id}' names {name}.pdf, as"
+                            f" {seen[name]} does. Fix: give each patient its own id.")
+            continue
+        seen[name] = where
+        for note in found.notes:
+            notes[note] = notes.get(note, 0) + 1
+        jobs.append(Job(i, f"{where} (Patient {name})", f"{name}.pdf", _frozen(settings),
+                        None, json.dumps(found.fields, sort_keys=True),
+                        str(content_dir) if content_dir else None))
+    try:
+        check_jobs(jobs)
+    except InputError as error:
+        problems += error.problems
+    if problems:
+        raise InputError(problems)
+    for note, count in notes.items():
+        if warn:
+            warn(f"{count} bundle{'s' if count > 1 else ''}: {note}")
     return jobs
 
 

@@ -11,7 +11,8 @@ import click
 
 from . import __version__
 from .assemble import FORMATS, add_plan_sections, choose_sections
-from .batch import default_workers, jobs_from_csv, load_manifest, parse_shard, run_jobs
+from .batch import (default_workers, jobs_from_csv, jobs_from_fhir, load_manifest,
+                    parse_shard, run_jobs)
 from .batch import shard as shard_jobs
 from .output import write_atomic
 from .editorial import check_handouts, check_library, check_twins
@@ -88,6 +89,13 @@ json_option = click.option("--json", "as_json", is_flag=True,
               help="Allow a style's base_size of 14 or 16 (a standard-print copy, not large print).")
 @click.option("--patient", "patient_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="A patient YAML file for a personal booklet.")
+@click.option("--fhir", "fhir_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, metavar="BUNDLE.json",
+              help="A FHIR R4 Bundle (JSON) from the EHR for a personal booklet: name,"
+                   " language, care team, visits, medicines and plan.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="With --fhir: visits from this day on are printed"
+                                         " (default: today).")
 @click.option("--name", default=None, help="The patient's preferred name (replaces the file's).")
 @click.option("--plan", "plan_keywords", multiple=True, metavar="KEYWORD",
               help="A treatment plan keyword such as surgery or octreotide; repeat for more.")
@@ -100,11 +108,20 @@ json_option = click.option("--json", "as_json", is_flag=True,
               default=Path("booklet.pdf"), show_default=True,
               help="The PDF file to write; - writes it to standard output.")
 def build(content_dir, lang, style_name, preset, section_ids, everything, format_, paper,
-          full_glossary, standard_print, patient_file, name, plan_keywords, fillable,
-          duplex, output) -> None:
+          full_glossary, standard_print, patient_file, fhir_file, today, name, plan_keywords,
+          fillable, duplex, output) -> None:
     """Build one booklet or handout as a PDF."""
-    patient = patient_from_options(load_patient(patient_file) if patient_file else None,
-                                   name, plan_keywords)
+    if patient_file and fhir_file:
+        raise InputError(["--patient and --fhir: give one of them. Fix: leave one out."])
+    from_file = load_patient(patient_file) if patient_file else None
+    if fhir_file:
+        from .fhir import patient_from_fhir_file
+        from_file, fhir_notes = patient_from_fhir_file(
+            fhir_file, today.date() if today else dt.date.today(),
+            content_dir or bundled("content"))
+        for note in fhir_notes:
+            say(f"note: {note}", err=True)
+    patient = patient_from_options(from_file, name, plan_keywords)
     started = time.perf_counter()
     made = make_booklet(BookletRequest(
         content=content_dir, language=lang, style=style_name, preset=preset,
@@ -138,6 +155,12 @@ def _print_line(pdf: bytes, paper: str) -> str:
 @content_option
 @click.option("--patients", "patient_list", type=click.Path(dir_okay=False, path_type=Path),
               help="A CSV patient list (columns id, name, plan): one booklet per row.")
+@click.option("--fhir", "fhir_source", type=click.Path(path_type=Path), metavar="DIR|FILE.ndjson",
+              help="FHIR R4 bundles from the EHR: a folder of .json bundles or an .ndjson file;"
+                   " one booklet per patient, named by Patient.id.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="With --fhir: visits from this day on are printed"
+                                         " (default: today).")
 @click.option("--preset", help="The preset every booklet starts from (with a manifest: beneath"
                                 " its own defaults).")
 @click.option("--style", "style_name", help="A bundled style or style file (with a manifest:"
@@ -160,13 +183,22 @@ def _print_line(pdf: bytes, paper: str) -> str:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report of every job here.")
 @json_option
-def batch(manifest, content_dir, patient_list, preset, style_name, paper, fillable, duplex,
-          lang, out_dir, workers, shard, force, report, as_json) -> None:
-    """Build many PDFs: the jobs of MANIFEST, or one booklet per row of --patients."""
-    if bool(manifest) == bool(patient_list):
-        raise InputError(["batch: give a MANIFEST file or --patients LIST.csv (one of them)."])
+def batch(manifest, content_dir, patient_list, fhir_source, today, preset, style_name, paper,
+          fillable, duplex, lang, out_dir, workers, shard, force, report, as_json) -> None:
+    """Build many PDFs: the jobs of MANIFEST, one booklet per row of --patients, or one per
+    bundle of --fhir."""
+    if sum(bool(x) for x in (manifest, patient_list, fhir_source)) != 1:
+        raise InputError(["batch: give a MANIFEST file, --patients LIST.csv or --fhir"
+                          " BUNDLES (one of them)."])
     try:
-        if patient_list:
+        if fhir_source:
+            settings = {"format": "booklet", "fillable": fillable, "duplex": duplex,
+                        **{k: v for k, v in (("preset", preset), ("style", style_name),
+                                             ("paper", paper), ("default_lang", lang)) if v}}
+            jobs = jobs_from_fhir(fhir_source, today.date() if today else dt.date.today(),
+                                  settings, content_dir,
+                                  warn=lambda line: say(f"note: {line}", err=True))
+        elif patient_list:
             jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper,
                                  lang, warn=lambda line: say(f"note: {line}", err=True),
                                  duplex=duplex)

@@ -218,14 +218,26 @@ BOOK = Record(description="the booklet's title and shared wording", fields={
         value=ListOf(Id("a section id"), min_items=1, unique=True),
         description="treatment plan keywords a patient file may use, each with the sections it"
                     " adds, like 'octreotide: [somatostatin-analogs]'"), required=False),
+    "fhir_codes": Field(ListOf(Record(description="one code an EHR record may carry", fields={
+        "system": Field(Text(description="the code system's URI, like"
+                                         " http://hl7.org/fhir/sid/icd-10-cm", one_line=True)),
+        "code": Field(Text(description="the code, in quotes", one_line=True)),
+        "display": Field(Text(description="what the code means (for people reading this file)",
+                              one_line=True)),
+        "plan": Field(ListOf(Id("a plan keyword"), unique=True,
+                             description="the plan keywords it stands for (may be empty)")),
+    }), description="codes of Conditions, Procedures and medicines in a FHIR bundle"
+                    " (booklet build --fhir), each with the plan keywords it stands for"),
+        required=False),
 }, build=lambda **f: _book_info(**f))
 
 
-def _book_info(plan_keywords=None, order=(), **fields):
-    """booklet.yaml read: the BookInfo a plan carries, and the plan keywords (which stay with
-    the library)."""
+def _book_info(plan_keywords=None, order=(), fhir_codes=(), **fields):
+    """booklet.yaml read: the BookInfo a plan carries, and what stays with the library: the
+    plan keywords and the FHIR code table."""
     keywords = {k: tuple(v) for k, v in (plan_keywords or {}).items()}
-    return m.BookInfo(**fields, order=tuple(order)), keywords
+    codes = {(c["system"], c["code"]): tuple(c["plan"]) for c in fhir_codes}
+    return m.BookInfo(**fields, order=tuple(order)), (keywords, codes)
 
 SCHEMAS = {"section": SECTION, "glossary": GLOSSARY, "questions": QUESTIONS,
            "presets": PRESETS, "booklet": BOOK, "sources": SOURCES}
@@ -289,7 +301,8 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
     With no language: English, or whatever a one-language folder holds."""
     root = language_folder(root, language)
     problems: list[str] = []
-    info, plan_keywords = _load(root / "booklet.yaml", BOOK, problems) or (None, {})
+    info, (plan_keywords, fhir_codes) = _load(root / "booklet.yaml", BOOK, problems) or (
+        None, ({}, {}))
     if info and language and language_code(info.language, "") != language:
         problems.append(f"{shown(root / 'booklet.yaml')}: language: this content is in"
                         f" {info.language}, not {LANGUAGES[language]}. Fix: choose"
@@ -371,6 +384,12 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
         presets[p["id"]] = m.Preset(p["id"], p["title"], p["description"], chosen)
 
     _cross_check(sections, terms, groups, question_ids, problems)
+    for i, keywords in enumerate(fhir_codes.values()):
+        for keyword in keywords:
+            if keyword not in plan_keywords:
+                problems.append(f"{shown(root / 'booklet.yaml')}: fhir_codes[{i}].plan:"
+                                f" '{keyword}' is not a plan keyword. Fix: use one listed under"
+                                " plan_keywords.")
     if info is not None:
         _check_order(info, plan_keywords, sections, presets, root / "booklet.yaml", problems)
         sections = {sid: sections[sid] for sid in info.order if sid in sections}
@@ -381,7 +400,7 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
         raise InputError(problems)
     return m.Library(root=root, info=info, sections=sections, terms=terms,
                      groups=groups, presets=presets, sources=sources,
-                     plan_keywords=plan_keywords)
+                     plan_keywords=plan_keywords, fhir_codes=fhir_codes)
 
 
 def _resolve_source(src, sources: dict[str, m.Source], sources_path: Path, path: Path,

@@ -196,6 +196,7 @@ class Library:
     presets: dict[str, Preset]
     sources: dict[str, Source] = field(default_factory=dict)  # sources.yaml, by id
     plan_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)  # keyword -> section ids
+    fhir_codes: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # -> keywords
 
 
 # --- brand ---------------------------------------------------------------------------------
