@@ -95,7 +95,7 @@ def _marked_text(path: Path) -> dict[tuple[int, int], str]:
         text, baseline = "", None
         for piece, y in pieces:
             if baseline is not None and abs(y - baseline) > 1:
-                if text.endswith(SOFT_HYPHEN):
+                if text.endswith(SOFT_HYPHENS):
                     text = text[:-1]
                 elif not text.endswith(" "):
                     text += " "
@@ -105,7 +105,7 @@ def _marked_text(path: Path) -> dict[tuple[int, int], str]:
     return texts
 
 
-SOFT_HYPHEN = "\u00ad"
+SOFT_HYPHENS = ("\u00ad", "\x02")    # pdfium reads a soft hyphen in a text object as U+0002
 
 
 def _innermost_mcid(obj) -> int | None:
