@@ -145,7 +145,9 @@ def check_twins(libraries: list[m.Library]) -> list[Finding]:
             "question": {q.id for g in library.groups.values() for q in g.questions},
             "preset": set(library.presets),
             "plan keyword": {f"{k} -> {', '.join(v)}"
-                             for k, v in library.plan_keywords.items()}}
+                             for k, v in library.plan_keywords.items()},
+            "FHIR code": {f"{system}|{code} -> {', '.join(v) or 'no keyword'}"
+                          for (system, code), v in library.fhir_codes.items()}}
 
     mine = ids(first)
     for other in libraries[1:]:

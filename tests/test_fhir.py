@@ -231,3 +231,28 @@ def test_batch_lists_every_bad_bundle_before_building_anything(tmp_path):
     assert "b.json: Patient.id 'same' names same.pdf, as" in result.output
     assert "c.json: is a Patient, not a FHIR Bundle." in result.output
     assert not out.exists() or not list(out.glob("*.pdf"))
+
+
+def test_a_bundle_with_only_a_patient_builds_a_booklet_with_lines_to_write_on(tmp_path):
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"fullUrl": "urn:uuid:1", "resource": {"resourceType": "Patient",
+                                                              "id": "only"}}]}
+    result, out = build(tmp_path, bundle)
+    assert result.exit_code == 0, result.output
+    assert not [n for n in nodes(out) if n.role == "H1" and n.text.startswith("My ")]
+
+
+def test_the_code_table_names_only_plan_keywords_and_is_the_same_in_every_language(tmp_path):
+    root = tmp_path / "content"
+    shutil.copytree(bundled("content"), root)
+    path = root / "es" / "booklet.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("plan: [sunitinib]", "plan: [sunitinibe]"), encoding="utf-8")
+    result = run("check", "--content", root)
+    assert result.exit_code != 0
+    assert "es/booklet.yaml: fhir_codes[3].plan: 'sunitinibe' is not a plan keyword." \
+        in result.output
+    path.write_text(text.replace("plan: [sunitinib]", "plan: [everolimus]"), encoding="utf-8")
+    result = run("check", "--content", root)
+    assert "the FHIR code 'http://www.nlm.nih.gov/research/umls/rxnorm|357977 -> sunitinib'" \
+        in result.output
