@@ -10,7 +10,7 @@ from .specs import did_you_mean
 from .style import style_in_language
 from .yamlfile import shown
 
-FORMATS = ("booklet", "handout")
+from .choices import FORMATS  # noqa: F401  (re-exported: where the formats are checked)
 HANDOUT_MAX_SECTIONS = 2
 
 

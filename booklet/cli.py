@@ -10,19 +10,13 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .assemble import FORMATS, add_plan_sections, choose_sections
-from .batch import (default_workers, jobs_from_csv, jobs_from_fhir, load_manifest,
-                    parse_shard, run_jobs)
-from .batch import shard as shard_jobs
-from .output import write_atomic
-from .editorial import check_handouts, check_library, check_twins
-from .content import content_languages, json_schemas, load_library
+from .choices import FORMATS, PAPERS
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
 from .language import LANGUAGES, language_code
-from .patient import PATIENT, load_patient, patient_from_options
-from .request import BookletRequest, make_booklet
 from .resources import bundled, bundled_styles, style_path
-from .style import PAPERS, STYLE, load_style, style_in_language
+
+# Each command imports what it needs when it runs: `booklet --version`, `--help` and a
+# mistyped option answer without loading the layout, the batch runner or reportlab.
 
 content_option = click.option(
     "--content", "content_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -37,6 +31,7 @@ def lang_option(help_text: str = "The booklet's language: en (English) or es (Sp
 
 
 def _library(content_dir: Path | None, lang: str | None = None):
+    from .content import load_library
     return load_library(content_dir or bundled("content"), lang)
 
 
@@ -111,6 +106,9 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
           full_glossary, standard_print, patient_file, fhir_file, today, name, plan_keywords,
           fillable, duplex, output) -> None:
     """Build one booklet or handout as a PDF."""
+    from .output import write_atomic
+    from .patient import load_patient, patient_from_options
+    from .request import BookletRequest, make_booklet
     if patient_file and fhir_file:
         raise InputError(["--patient and --fhir: give one of them. Fix: leave one out."])
     from_file = load_patient(patient_file) if patient_file else None
@@ -187,6 +185,10 @@ def batch(manifest, content_dir, patient_list, fhir_source, today, preset, style
           fillable, duplex, lang, out_dir, workers, shard, force, report, as_json) -> None:
     """Build many PDFs: the jobs of MANIFEST, one booklet per row of --patients, or one per
     bundle of --fhir."""
+    from .batch import (default_workers, jobs_from_csv, jobs_from_fhir, load_manifest,
+                        parse_shard, run_jobs)
+    from .batch import shard as shard_jobs
+    from .output import write_atomic
     if sum(bool(x) for x in (manifest, patient_list, fhir_source)) != 1:
         raise InputError(["batch: give a MANIFEST file, --patients LIST.csv or --fhir"
                           " BUNDLES (one of them)."])
@@ -279,6 +281,7 @@ def batch(manifest, content_dir, patient_list, fhir_source, today, preset, style
 def impose(booklet_pdf, output, sheet, creep_mm, marks) -> None:
     """Lay BOOKLET.pdf out for folding and stapling (saddle stitch): two pages side by side
     on each side of a sheet, at 100%, outer sheet first."""
+    from .output import write_atomic
     from .messages import catalogue
     from . import press
     pdf = _read_pdf(booklet_pdf)
@@ -332,6 +335,7 @@ def _read_pdf(path: Path) -> bytes:
 @json_option
 def list_(content_dir, lang, as_json) -> None:
     """List the sections, presets, styles and plan keywords."""
+    from .style import load_style
     library = _library(content_dir, lang)
     if as_json:
         emit_json({
@@ -374,6 +378,11 @@ def list_(content_dir, lang, as_json) -> None:
 def check(content_dir, lang, style_files, standard_print, patient_files, as_json) -> None:
     """Check all content, styles (in every language of the content) and patient files; list
     every problem; exit 1 if anything needs fixing."""
+    from .assemble import add_plan_sections, choose_sections
+    from .content import content_languages
+    from .editorial import check_handouts, check_library, check_twins
+    from .patient import load_patient
+    from .style import load_style, style_in_language
     problems: list[str] = []
     libraries = []
     for code in [lang] if lang else content_languages(content_dir or bundled("content")):
@@ -439,6 +448,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
               help="The style the form starts with (a bundled name or a style file).")
 def serve(host, port, content_dir, style_name) -> None:
     """Run the web form for clinic staff (open the address it prints in a browser)."""
+    from .content import content_languages
     from .copies.workshop import Workshop
     from .web import serve as run_server
 
@@ -457,6 +467,10 @@ def serve(host, port, content_dir, style_name) -> None:
               default=Path("schemas"), show_default=True)
 def schema(output_dir: Path) -> None:
     """Write a JSON Schema per file kind, for editors that check YAML."""
+    from .content import json_schemas
+    from .output import write_atomic
+    from .patient import PATIENT
+    from .style import STYLE
     output_dir.mkdir(parents=True, exist_ok=True)
     schemas = {**json_schemas(), "style": {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -88,7 +88,7 @@ def check_library(library: m.Library, today: dt.date) -> list[Finding]:
     return findings
 
 
-PAPERS = ("letter", "a4")
+from .choices import PAPERS
 
 
 def handout_page_limit(style: m.Style) -> int:

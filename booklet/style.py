@@ -17,7 +17,7 @@ STANDARD_PRINT_SIZES = (14, 16)    # allowed only with --standard-print
 MIN_MARGIN_IN = 0.75
 MIN_TEXT_CONTRAST = 7.0            # WCAG 2.1 AAA for body text; we hold all text to it
 MIN_HEADING_ON_FILL_CONTRAST = 4.5  # WCAG 2.1 AAA for large text: headings on a colour fill
-PAPERS = ("letter", "a4")
+from .choices import PAPERS
 LOGO_TYPES = (".png", ".jpg", ".jpeg", ".svg")
 
 _color = Text(description='a colour like "#1b1b1b"', one_line=True,
