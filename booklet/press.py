@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import ctypes
 import math
-import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache

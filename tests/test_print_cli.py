@@ -4,7 +4,6 @@ copy and report the print counts."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pypdf
 import pytest

@@ -366,11 +366,11 @@ def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict,
         return story + [para(theme, pointer.format(
             numbers=numbers, page=facts.starts.get("sources", "")), "item", "P")]
     story.append(para(theme, msgs["sources"], "h2", "H2"))
-    return story + list_items(theme, [_source_entry(plan, theme, src, msgs, lang)
+    return story + list_items(theme, [_source_entry(theme, src, msgs, lang)
                                       for src in section.sources])
 
 
-def _source_entry(plan: m.DocumentPlan, theme: Theme, src: m.Source, msgs: dict, lang: str):
+def _source_entry(theme: Theme, src: m.Source, msgs: dict, lang: str):
     """One cited work: its title, publisher, note and the date it was read. A title with an
     address is a link of its own, on its own line (a Link element holding its text, with a
     short description); the rest follows. A title or publisher in another language than the
@@ -413,7 +413,7 @@ def _sources(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
     return [Anchor("sources", msgs["sources_title"]),
             para(theme, msgs["sources_title"], "h1", "H1"),
             para(theme, msgs["sources_intro"], "body", "P"),
-            *list_items(theme, [_source_entry(plan, theme, src, msgs, lang) for src in plan.sources],
+            *list_items(theme, [_source_entry(theme, src, msgs, lang) for src in plan.sources],
                         numbered=True)]
 
 
@@ -451,10 +451,10 @@ def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
         say = (f"({escape(msgs['glossary_say'])}: {escape(term.pronunciation)}): "
                if term.pronunciation else "")
         entries.append((term.term, say + markup(definition)))
-    return story + term_items(plan, theme, entries, "term")
+    return story + term_items(theme, entries, "term")
 
 
-def term_items(plan: m.DocumentPlan, theme: Theme, entries, style: str) -> list:
+def term_items(theme: Theme, entries, style: str) -> list:
     """A list (L) of (word, meaning markup) pairs: each an item whose label is the word in
     bold (with a colon when the meaning follows at once) and whose body is the meaning."""
     group = Element("L", attributes={"O": "List", "ListNumbering": "None"})
@@ -648,7 +648,7 @@ def _sheet(plan: m.DocumentPlan, theme: Theme, sheet: m.Sheet, msgs: dict) -> li
             Element("LI", parent=checklist), fillable=plan.fillable))
     if sheet.terms:
         story.append(para(theme, msgs["handout_words"], "h2", "H2"))
-        story += term_items(plan, theme, [(t.term, markup(t.definition)) for t in sheet.terms],
+        story += term_items(theme, [(t.term, markup(t.definition)) for t in sheet.terms],
                             "item")
     publishers = dict.fromkeys((src.publisher.split(" (")[0], src.publisher_language)
                                for src in section.sources)

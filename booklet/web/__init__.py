@@ -11,37 +11,58 @@ without its query, the status and the time). Every response says `Cache-Control:
 Each form carries a CSRF token matched to a cookie; requests are limited in size, rows and
 time. The pages work without JavaScript; the one vendored-free script only adds rows in
 place.
+
+A FHIR R4 bundle exported from the EHR (POST /fhir, multipart, up to 10 MB: the one route
+allowed more than 64 kB) fills in the patient's part of the form through booklet.fhir; the
+file is read in memory, never logged or kept, and nothing is built until the person checks
+the fields and presses the usual button.
 """
 from __future__ import annotations
 
 import base64
 import concurrent.futures
+import datetime as dt
+import functools
 import hmac
 import io
+import json
 import logging
 import secrets
 import threading
 import time
 from pathlib import Path
 
-from flask import Flask, Response, g, make_response, render_template, request
+from flask import Flask, Request, Response, abort, g, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .. import request as build_path
 from ..copies.workshop import Workshop
 from ..errors import BookletError, InputError
+from ..fhir import bundle_patient, content_context
 from ..language import LANGUAGES
 from ..resources import bundled, bundled_styles
 from ..style import PAPERS
-from .form import ALL_SECTIONS, ROWS, FormValues, field_id, read_form, to_request
+from .form import ALL_SECTIONS, ROWS, FormValues, field_id, fill_in, read_form, to_request
 from .strings import ui_strings
 
 MAX_REQUEST_BYTES = 64 * 1024       # a full form is a few kB
+FHIR_MAX_BYTES = 10 * 1024 * 1024   # one patient's FHIR bundle (POST /fhir only)
+FHIR_FIELD = "fhir_file"
 BUILD_SECONDS = 60                  # a booklet takes well under a second
 PREVIEW_PAGES = 2
 CSRF_COOKIE = "booklet_csrf"
+BUNDLE_WHERE = "the file"           # how booklet.fhir names the upload (cut from its messages)
 
 log = logging.getLogger("booklet.serve")
+
+
+class _InMemoryRequest(Request):
+    """A request whose uploaded files stay in memory (Werkzeug spools those over 500 kB to a
+    temporary file): a FHIR bundle never touches the disk."""
+
+    def _get_file_stream(self, total_content_length, content_type, filename=None,
+                         content_length=None):
+        return io.BytesIO()
 
 
 def create_app(content: Path | None = None, style: str = "default",
@@ -50,6 +71,7 @@ def create_app(content: Path | None = None, style: str = "default",
     app's) serves every request, so a second booklet of a layout comes from its template."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.request_class = _InMemoryRequest
     workshop = workshop or Workshop()
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="build")
     content_root = content or bundled("content")
@@ -63,9 +85,17 @@ def create_app(content: Path | None = None, style: str = "default",
         chosen = (request.form.get("ui") if body else None) or request.args.get("ui") or ""
         return chosen if chosen in LANGUAGES else "en"
 
+    @functools.cache
+    def fhir_context():
+        """The code table and languages a bundle is read with (read once)."""
+        return content_context(content_root)
+
     @app.before_request
     def start() -> None:
         g.started = time.perf_counter()
+        if request.endpoint == "from_ehr":      # before anything reads the body
+            request.max_content_length = FHIR_MAX_BYTES + MAX_REQUEST_BYTES
+            request.max_form_memory_size = MAX_REQUEST_BYTES
 
     @app.after_request
     def headers(response: Response) -> Response:
@@ -83,7 +113,8 @@ def create_app(content: Path | None = None, style: str = "default",
     @app.errorhandler(413)
     def too_large(_error):
         msgs = ui_strings(ui_language(body=False))   # the body is what was too large
-        return _message_page(msgs, msgs["too_large"], 413)
+        text = msgs["fhir_too_large"] if request.endpoint == "from_ehr" else msgs["too_large"]
+        return _message_page(msgs, text, 413)
 
     @app.errorhandler(Exception)
     def failed(error):
@@ -129,6 +160,50 @@ def create_app(content: Path | None = None, style: str = "default",
             preview = _preview(made, msgs)
         return _form_page(values, {}, preview)
 
+    @app.post("/fhir")
+    def from_ehr():
+        """The form again, its patient part filled in from an uploaded FHIR bundle (or the
+        file's problem at the top); nothing is built."""
+        msgs = ui_strings(ui_language())
+        if not _csrf_ok():
+            return _message_page(msgs, msgs["expired"], 400)
+        values = read_form(request.form, style)
+        upload = request.files.get(FHIR_FIELD)
+        data = upload.read(FHIR_MAX_BYTES + 1) if upload is not None else b""
+        if upload is not None:
+            upload.close()
+        if len(data) > FHIR_MAX_BYTES:
+            abort(413)
+        if not data:
+            no_file = upload is None or not upload.filename
+            return _form_page(values, {FHIR_FIELD: msgs["fhir_no_file" if no_file
+                                                        else "fhir_not_json"]}, None, status=422)
+        try:
+            bundle = json.loads(data)
+        except (ValueError, RecursionError):    # not UTF-8 or not JSON
+            return _form_page(values, {FHIR_FIELD: msgs["fhir_not_json"]}, None, status=422)
+        del data
+        future = pool.submit(_read_bundle, bundle)
+        try:
+            found = future.result(timeout=BUILD_SECONDS)
+        except concurrent.futures.TimeoutError:
+            return _form_page(values, {FHIR_FIELD: msgs["fhir_too_slow"]}, None, status=422)
+        except InputError as error:
+            text = " ".join(line.removeprefix(f"{BUNDLE_WHERE}: ") for line in error.problems)
+            return _form_page(values, {FHIR_FIELD: text}, None, status=422)
+        left_out = fill_in(values, found.fields)
+        notice = {"text": msgs["fhir_filled"], "notes": [
+            msgs["fhir_rows_left_out"].format(legend=msgs[kind + "_legend"], limit=ROWS[kind][1],
+                                              count=ROWS[kind][1] + count)
+            for kind, count in left_out.items()], "file_notes": list(found.notes)}
+        _, errors = to_request(values, content, msgs)   # what the file holds that the form refuses
+        return _form_page(values, errors, None, status=422 if errors else 200, notice=notice)
+
+    def _read_bundle(bundle):
+        library, languages = fhir_context()
+        return bundle_patient(bundle, BUNDLE_WHERE, today=dt.date.today(),
+                              codes=library.fhir_codes, languages=languages)
+
     def _build(values: FormValues, msgs: dict):
         """The booklet for the form, or the problems by field id."""
         req, errors = to_request(values, content, msgs)
@@ -148,7 +223,7 @@ def create_app(content: Path | None = None, style: str = "default",
         return build_path.make_booklet(req, workshop)
 
     def _form_page(values: FormValues, errors: dict, preview, status: int = 200,
-                   extra=None, focus=None):
+                   extra=None, focus=None, notice=None):
         msgs = ui_strings(values.ui)
         lib = library(values.ui)
         styles = {name: workshop.style(path).name for name, path in bundled_styles().items()}
@@ -156,7 +231,7 @@ def create_app(content: Path | None = None, style: str = "default",
             styles[values.style] = values.style
         labels = {"name": msgs["name_label"], "notes": msgs["notes_label"],
                   "patient": msgs["patient_legend"], "plan": msgs["plan_legend"],
-                  "sections": msgs["sections_legend"]}
+                  "sections": msgs["sections_legend"], FHIR_FIELD: msgs["fhir_file_label"]}
         for kind, (columns, limit) in ROWS.items():
             labels[kind] = msgs[kind + "_legend"]
             for i in range(limit + 1):
@@ -172,6 +247,7 @@ def create_app(content: Path | None = None, style: str = "default",
             plan_keywords=_plan_choices(library("en"), lib), styles=styles, papers=PAPERS,
             languages={code: ui_strings(code)["language_name"] for code in LANGUAGES},
             all_sections=ALL_SECTIONS, preview=preview, csrf=token, focus=focus, labels=labels,
+            notice=notice, fhir_field=FHIR_FIELD, fhir_max_bytes=FHIR_MAX_BYTES,
             columns={kind: columns for kind, (columns, _) in ROWS.items()},
             limits={kind: limit for kind, (_, limit) in ROWS.items()})
         response = make_response(page, status)
@@ -245,8 +321,12 @@ def serve(host: str, port: int, content: Path | None, style: str,
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("waitress").setLevel(logging.WARNING)
     app = create_app(content, style, workshop)
+    # waitress reads a whole body before the app sees it: its limit is above the app's (so the
+    # app's readable 413 page answers), and it keeps a body that size in memory, not in a
+    # temporary file
+    body_limit = 2 * FHIR_MAX_BYTES
     server = waitress.create_server(app, host=host, port=port, threads=threads,
-                                    max_request_body_size=4 * MAX_REQUEST_BYTES,  # ours answers first
+                                    max_request_body_size=body_limit, inbuf_overflow=body_limit,
                                     channel_timeout=BUILD_SECONDS + 10, ident="booklet")
     where = f"http://{host}:{server.effective_port}/"
     print(f"booklet serve: open {where} in a browser (Ctrl+C stops it)", flush=True)

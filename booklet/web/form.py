@@ -73,6 +73,30 @@ def read_form(form, default_style: str) -> FormValues:
     return values
 
 
+def fill_in(values: FormValues, fields: dict) -> dict[str, int]:
+    """Put the patient fields read from an EHR file (shaped like a patient file) into the
+    form, in place. Everything the file can say replaces what was there (a name, rows or a
+    plan left from another patient must not stay); the notes and the choices of what and how
+    to print are kept, and so is the language when the file names none. Each list is cut at
+    the form's limit: the number of rows left out, by kind, is returned."""
+    values.name = str(fields.get("name") or "")
+    if fields.get("lang"):
+        values.lang = str(fields["lang"])
+    left_out = {}
+    for kind, (columns, limit) in ROWS.items():
+        rows = [{c: _text(row.get(c)) for c in columns}
+                for row in fields.get(kind) or [] if isinstance(row, dict)]
+        if len(rows) > limit:
+            left_out[kind] = len(rows) - limit
+        values.rows[kind] = rows[:limit]
+    values.plan = [str(word) for word in fields.get("plan") or []]
+    return left_out
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
 def _count(text) -> int:
     try:
         return max(0, min(int(text or 0), 100))
