@@ -75,6 +75,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        version = min(timed([*booklet, "--version"], REPO)[0] for _ in range(3))
+        print(f"booklet --version (whole process, best of 3): {version:.2f} s")
         cold, cold_rss = timed([*booklet, "build", "-o", str(folder / "cold.pdf")], REPO)
         print(f"one booklet, cold (whole process, default preset): {cold:.2f} s,"
               f" peak {cold_rss:.0f} MiB")
