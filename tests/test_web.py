@@ -8,8 +8,10 @@ The tests run in the order written: the last ones look at what the earlier ones 
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
 import http.cookiejar
 import io
+import json
 import re
 import struct
 import subprocess
@@ -24,9 +26,12 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
+from booklet.fhir import patient_from_fhir_file
 from booklet.patient import patient_from_data
 from booklet.request import BookletRequest, make_booklet
+from booklet.resources import bundled
 
+from fhirbundles import SNOMED, patient_bundle
 from pdfread import page_count
 from webserver import REPO, BookletServer
 
@@ -56,9 +61,13 @@ CROWD = ["Alphonse Quarrington", "Beatrix Vandermolen", "Cornelius Ashgrove", "D
          "Ignatius Pemberly", "Jessamyn Oyelaran", "Kasimir Lindqvist", "Leocadia Brannigan",
          "Maximilian Ferncastle", "Nerissa Abernathy", "Octavian Delacroix", "Philippa Strathmore",
          "Quentin Harrowgate", "Rosalind Achterberg", "Sebastian Wolfenden", "Theodora Kingsmere"]
+# What the EHR file of tests/fhirbundles.py holds (its name is SCREENSHOT_NAME's, Alex Example)
+EHR = ["Alexandra", "Ana Rivera", "Sam Lee", "Pat Green", "555-0101", "555-0102", "Clinic B",
+       "Infusion center", "Octreotide LAR", "Omeprazole", "stomach acid"]
 PRIVATE = [*(v for k, v in ENGLISH.items() if k not in ("role", "for", "time")), SPANISH_NAME,
            *NO_JS.values(), SECOND_MEDICINE, KEYBOARD_NAME, KEYBOARD_PLACE, ERROR_NAME,
-           PREVIEW_NAME, CLI_NAME, *CLI_FULL.values(), SCREENSHOT_NAME, TOO_LONG_NAME, *CROWD]
+           PREVIEW_NAME, CLI_NAME, *CLI_FULL.values(), SCREENSHOT_NAME, TOO_LONG_NAME, *CROWD,
+           *EHR]
 
 ACCESS_LINE = re.compile(r"(GET|POST|HEAD) /\S* \d{3} \d+\.\d\d s")
 QUEUE_LINE = re.compile(r"Task queue depth is \d+")   # waitress, when 20 come at once
@@ -92,6 +101,32 @@ def context(browser):
     made = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     yield made
     made.close()
+
+
+@pytest.fixture(scope="module")
+def ehr_files(tmp_path_factory):
+    """Files to upload (in the tests' own folder, not the server's): the test patient's FHIR
+    bundle with its visits in 2098-2099 (so which are still to come never depends on the
+    day the tests run) and its Whipple coded as the content's pancreatectomy (plan: surgery);
+    a JSON file that is not a bundle; and 11 MB of JSON."""
+    folder = tmp_path_factory.mktemp("ehr")
+    bundle = patient_bundle()
+    for item in bundle["entry"]:
+        resource = item["resource"]
+        if resource["resourceType"] == "Appointment":
+            for key in ("start", "end"):
+                resource[key] = resource[key].replace("2026-", "2098-").replace("2027-", "2099-")
+        if resource["resourceType"] == "Procedure":
+            resource["code"] = {"coding": [{"system": SNOMED, "code": "33149006",
+                                            "display": "Pancreatectomy"}]}
+    files = {"bundle": folder / "bundle.json", "not a bundle": folder / "patient.json",
+             "too large": folder / "too-large.json"}
+    files["bundle"].write_text(json.dumps(bundle), encoding="utf-8")
+    files["not a bundle"].write_text(json.dumps(bundle["entry"][0]["resource"]),
+                                     encoding="utf-8")
+    files["too large"].write_text('{"resourceType": "Bundle", "padding": "'
+                                  + "x" * (11 * 1024 * 1024) + '"}', encoding="utf-8")
+    return files
 
 
 @pytest.fixture
@@ -392,7 +427,13 @@ def test_the_preview_counts_the_pages_the_download_has(page, server, tmp_path):
 
 
 # -- 7. axe-core --------------------------------------------------------------------------------
-def prepare(page, url: str, state: str) -> None:
+def fill_in_from(page, path: Path):
+    """Choose the file in the form's file input and press "Fill in from this file"."""
+    page.set_input_files("#fhir_file", str(path))
+    return submit(page, "#fhir-button")
+
+
+def prepare(page, url: str, state: str, ehr_files: dict | None = None) -> None:
     if state == "the empty form":
         page.goto(url)
     elif state == "the form with errors":
@@ -409,6 +450,17 @@ def prepare(page, url: str, state: str) -> None:
     elif state == "the Spanish form":
         page.goto(url + "?ui=es")
         assert page.get_attribute("html", "lang") == "es"
+    elif state == "the form filled in from a file":
+        page.goto(url)
+        assert fill_in_from(page, ehr_files["bundle"]).status == 200
+        assert page.is_visible("#notice")
+    elif state == "the Spanish form filled in from a file":
+        page.goto(url + "?ui=es")
+        assert fill_in_from(page, ehr_files["bundle"]).status == 200
+        assert page.get_attribute("html", "lang") == "es" and page.is_visible("#notice")
+    elif state == "a file that is not a bundle":
+        page.goto(url)
+        assert fill_in_from(page, ehr_files["not a bundle"]).status == 422
 
 
 def describe(violations: list[dict]) -> str:
@@ -421,9 +473,11 @@ def describe(violations: list[dict]) -> str:
 
 
 @pytest.mark.parametrize("state", ["the empty form", "the form with errors", "the preview",
-                                   "the Spanish form"])
-def test_axe_finds_no_violations_on(state, page, server):
-    prepare(page, server.url, state)
+                                   "the Spanish form", "the form filled in from a file",
+                                   "the Spanish form filled in from a file",
+                                   "a file that is not a bundle"])
+def test_axe_finds_no_violations_on(state, page, server, ehr_files):
+    prepare(page, server.url, state, ehr_files)
     results = Axe().run(page)
     report = describe(results.response["violations"])
     if report:
@@ -440,10 +494,12 @@ CONTROLS = """() => [...document.querySelectorAll('input, select, textarea, butt
                          right: r.right, width: r.width, height: r.height}; })"""
 
 
-@pytest.mark.parametrize("state", ["the empty form", "the form with errors", "the preview"])
-def test_at_320_px_wide_nothing_scrolls_sideways(state, page, server):
+@pytest.mark.parametrize("state", ["the empty form", "the form with errors", "the preview",
+                                   "the form filled in from a file",
+                                   "a file that is not a bundle"])
+def test_at_320_px_wide_nothing_scrolls_sideways(state, page, server, ehr_files):
     page.set_viewport_size({"width": 320, "height": 800})
-    prepare(page, server.url, state)
+    prepare(page, server.url, state, ehr_files)
     assert page.evaluate(OVERFLOW) <= 320
 
 
@@ -472,9 +528,11 @@ TEXT_SIZES = """() => [...document.querySelectorAll(
                  size: parseFloat(getComputedStyle(el).fontSize)}))"""
 
 
-@pytest.mark.parametrize("state", ["the form with errors", "the preview"])
-def test_body_text_labels_hints_fields_and_buttons_are_at_least_18_px(state, page, server):
-    prepare(page, server.url, state)
+@pytest.mark.parametrize("state", ["the form with errors", "the preview",
+                                   "the form filled in from a file"])
+def test_body_text_labels_hints_fields_and_buttons_are_at_least_18_px(state, page, server,
+                                                                       ehr_files):
+    prepare(page, server.url, state, ehr_files)
     sizes = page.evaluate(TEXT_SIZES)
     kinds = {s["what"].split("#")[0].split(".")[0] for s in sizes}
     assert {"p", "label", "input", "button", "select", "textarea"} <= kinds
@@ -533,6 +591,100 @@ def test_the_form_with_every_patient_field_makes_the_same_bytes_as_booklet_build
     page.check("#section-when-to-call")
     path = download(page, tmp_path)
     assert path.read_bytes() == cli_pdf.read_bytes()
+
+
+# -- 9b. filled in from the EHR's file ----------------------------------------------------------
+def test_a_fhir_bundle_fills_in_the_form_and_downloads_the_bytes_build_makes(
+        page, server, tmp_path, ehr_files):
+    page.goto(server.url)
+    page.check("#section-when-to-call")          # a choice made before the upload stays
+    page.fill("#name", "Someone Else")            # a detail typed before it is replaced
+    assert page.get_attribute("#fhir_file", "accept") == \
+        ".json,application/fhir+json,application/json"
+    posted = []
+    page.on("request", lambda r: posted.append(r.headers.get("content-type", ""))
+            if r.method == "POST" else None)
+    response = fill_in_from(page, ehr_files["bundle"])
+    assert response.status == 200
+    assert response.headers.get("cache-control") == "no-store"
+    assert posted and posted[0].startswith("multipart/form-data")
+    notice = page.locator("#notice")
+    assert notice.get_attribute("role") == "status"
+    assert ("Filled in from the file. Check every field before you make the booklet."
+            in notice.inner_text())
+    assert active_id(page) == "notice", "the notice is read out first"
+    assert page.locator("#error-summary").count() == 0
+    assert page.input_value("#name") == "Alex Example"
+    team = [[page.input_value(f"#care_team-{i}-{c}") for c in ("role", "name", "phone")]
+            for i in range(page.locator("#care_team fieldset.row").count())]
+    assert team == [["Surgeon", "Dr. Ana Rivera", "555-0101"],
+                    ["Nurse navigator", "Sam Lee, RN", "555-0102"],
+                    ["Dietitian", "Pat Green", ""]]
+    visits = [[page.input_value(f"#visits-{i}-{c}") for c in ("date", "time", "place",
+                                                               "purpose")]
+              for i in range(page.locator("#visits fieldset.row").count())]
+    assert visits == [["2098-12-10", "9:30 AM", "Clinic B, 2nd floor", "Surgery follow-up"],
+                      ["2099-01-05", "2:30 PM", "Infusion center", "Oncology follow-up"]], \
+        "booked and pending ones only, by date"
+    medicines = [[page.input_value(f"#medicines-{i}-{c}") for c in ("name", "for", "how")]
+                 for i in range(page.locator("#medicines fieldset.row").count())]
+    assert medicines == [
+        ["Octreotide LAR", "Pancreatic neuroendocrine tumor",
+         "30 mg into the buttock muscle every 4 weeks Your nurse gives it at the clinic."],
+        ["Omeprazole 20 MG", "stomach acid", "1 capsule before breakfast"]]
+    assert page.is_checked("#plan-surgery"), "the pancreatectomy code adds surgery"
+    assert page.is_checked("#section-when-to-call")
+    assert page.input_value("#fhir_file") == "", "the file is not sent again"
+    path = download(page, tmp_path)
+    patient, _ = patient_from_fhir_file(ehr_files["bundle"], dt.date.today(), bundled("content"))
+    expected = make_booklet(BookletRequest(sections=("when-to-call",), patient=patient)).pdf
+    assert path.read_bytes() == expected
+
+
+def test_a_file_that_is_not_a_bundle_is_one_error_at_the_top_and_the_form_still_works(
+        page, server, tmp_path, ehr_files):
+    page.goto(server.url)
+    page.fill("#name", ERROR_NAME)
+    response = fill_in_from(page, ehr_files["not a bundle"])
+    assert response.status == 422
+    assert response.headers.get("cache-control") == "no-store"
+    summary = page.locator("#error-summary")
+    assert summary.get_attribute("role") == "alert" and active_id(page) == "error-summary"
+    items = page.locator("#error-summary li")
+    assert items.count() == 1
+    assert "not a FHIR Bundle" in items.first.inner_text()
+    assert "Traceback" not in page.inner_text("body")
+    assert page.get_attribute("#error-summary a", "href") == "#fhir_file"
+    assert "not a FHIR Bundle" in page.inner_text("#fhir_file-error")
+    assert "fhir_file-error" in page.get_attribute("#fhir_file", "aria-describedby").split()
+    assert page.input_value("#name") == ERROR_NAME, "what was typed is kept"
+    page.check("#section-when-to-call")
+    texts = pdf_texts(download(page, tmp_path))
+    assert ERROR_NAME in texts[0]
+
+
+def test_pressing_the_button_without_a_file_says_to_choose_one(page, server):
+    page.goto(server.url)
+    response = submit(page, "#fhir-button")
+    assert response.status == 422
+    assert page.locator("#error-summary li").count() == 1
+    assert "no file was chosen" in page.inner_text("#fhir_file-error")
+
+
+def test_an_11_mb_file_gets_a_readable_too_large_page_and_the_server_goes_on(
+        page, server, tmp_path, ehr_files):
+    page.goto(server.url)
+    response = fill_in_from(page, ehr_files["too large"])
+    status, cache = response.status, response.headers.get("cache-control")
+    text, back = page.inner_text("body"), page.locator("main a[href='/']").count()
+    assert page.goto(server.url).status == 200
+    assert fill_in_from(page, ehr_files["bundle"]).status == 200, "a good file still reads"
+    page.check("#section-when-to-call")
+    assert page_count(download(page, tmp_path)) > 0
+    assert status == 413, text[:300]
+    assert cache == "no-store"
+    assert "The file was too large to read" in text and "10 MB" in text
+    assert back == 1
 
 
 # -- 10. many at once ---------------------------------------------------------------------------

@@ -105,3 +105,116 @@ def test_a_bug_logs_its_kind_only_and_shows_a_page(app, monkeypatch, caplog):
     assert ui_strings("en")["internal_error"] in done.get_data(as_text=True)
     assert "internal error (ValueError) on POST /" in caplog.text
     assert "Wilhelmina" not in caplog.text
+
+
+# -- filling the form in from a FHIR bundle (POST /fhir) ----------------------------------------
+def upload(client, payload, csrf=None, name: str = "bundle.json", **fields):
+    """POST /fhir with a file (a dict as JSON, or bytes) like the form's multipart upload."""
+    import io
+    import json
+
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    form = {"ui": "en", "fhir_file": (io.BytesIO(data), name), **fields}
+    if csrf is not None:
+        form["csrf"] = csrf
+    return client.post("/fhir", data=form, content_type="multipart/form-data")
+
+
+def future_bundle(**options):
+    from fhirbundles import patient_bundle
+
+    bundle = patient_bundle(**options)
+    for item in bundle["entry"]:
+        if item["resource"]["resourceType"] == "Appointment":
+            item["resource"]["start"] = item["resource"]["start"].replace("202", "209")
+    return bundle
+
+
+def test_the_fhir_route_refuses_a_missing_or_wrong_csrf_token(app):
+    client = app.test_client()
+    right = token(client)
+    other = app.test_client()
+    attempts = {"missing": upload(client, future_bundle()),
+                "wrong": upload(client, future_bundle(), csrf="not-the-token"),
+                "another session's": upload(other, future_bundle(), csrf=right)}
+    for what, done in attempts.items():
+        page = done.get_data(as_text=True)
+        assert done.status_code == 400, what
+        assert ui_strings("en")["expired"] in page, what
+        assert "Alex Example" not in page, what
+        assert done.headers["Cache-Control"] == "no-store", what
+    assert upload(client, future_bundle(), csrf=right).status_code == 200
+
+
+def test_only_the_fhir_route_takes_more_than_64_kb(app):
+    client = app.test_client()
+    bundle = future_bundle()
+    bundle["entry"].append({"resource": {"resourceType": "Observation", "id": "big",
+                                         "note": [{"text": "x" * 200_000}]}})
+    done = upload(client, bundle, csrf=token(client))
+    assert done.status_code == 200 and 'value="Alex Example"' in done.get_data(as_text=True)
+    assert client.post("/", data={"csrf": token(client), "notes": "x" * 200_000}
+                       ).status_code == 413
+    too_big = upload(client, b"x" * (11 * 1024 * 1024), csrf=token(client))
+    assert too_big.status_code == 413
+    assert ui_strings("en")["fhir_too_large"] in too_big.get_data(as_text=True).replace(
+        "&#39;", "'")
+
+
+def test_an_upload_stays_in_memory(app, monkeypatch):
+    import tempfile
+
+    def no_disk(*args, **kwargs):
+        raise AssertionError("an upload reached a temporary file")
+
+    for name in ("TemporaryFile", "SpooledTemporaryFile", "NamedTemporaryFile", "mkstemp"):
+        monkeypatch.setattr(tempfile, name, no_disk)
+    client = app.test_client()
+    bundle = future_bundle()
+    bundle["entry"].append({"resource": {"resourceType": "Observation", "id": "big",
+                                         "note": [{"text": "x" * 2_000_000}]}})
+    assert upload(client, bundle, csrf=token(client)).status_code == 200
+
+
+def test_more_rows_than_the_form_takes_fill_what_fits_and_say_so(app):
+    from fhirbundles import with_entry_changed
+
+    def crowd(team):
+        team["participant"] = [{"role": [{"text": "Nurse"}],
+                                "member": {"display": f"Nurse {i}"}} for i in range(15)]
+
+    client = app.test_client()
+    done = upload(client, with_entry_changed(future_bundle(), "CareTeam", crowd),
+                  csrf=token(client))
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200
+    assert 'value="Nurse 11"' in page and "Nurse 12" not in page
+    assert page.count('name="care_team-') == 12 * 3
+    assert ("Care team: the file has 15 rows and the form takes at most 12, so only the first"
+            " 12 were filled in.") in page
+    assert ui_strings("en")["fhir_filled"] in page
+
+
+def test_a_bundle_replaces_the_patient_but_keeps_the_choices_and_the_notes(app):
+    client = app.test_client()
+    done = upload(client, future_bundle(language="es"), csrf=token(client),
+                  name="x.json", section="when-to-call", notes="Bring your questions.",
+                  care_team_rows="1", **{"care_team-0-role": "Chef",
+                                         "care_team-0-name": "Other Patient's Chef"})
+    page = done.get_data(as_text=True)
+    assert done.status_code == 200
+    assert "Other Patient" not in page
+    assert 'value="when-to-call" checked' in page and "Bring your questions." in page
+    assert '<option value="es" lang="es" selected>' in page, "the patient prefers Spanish"
+    assert 'value="9:30 a. m."' in page
+
+
+def test_a_file_that_is_not_json_or_missing_is_one_error_on_the_file_field(app):
+    client = app.test_client()
+    for payload, name, expected in ((b"\x89PNG not json", "scan.json", "fhir_not_json"),
+                                    (b"", "", "fhir_no_file")):
+        done = upload(client, payload, csrf=token(client), name=name)
+        page = done.get_data(as_text=True)
+        assert done.status_code == 422, expected
+        assert page.count('<li><a href="#fhir_file">') == 1, expected
+        assert ui_strings("en")[expected] in page.replace("&#39;", "'"), expected

@@ -247,7 +247,7 @@ def create_app(content: Path | None = None, style: str = "default",
             plan_keywords=_plan_choices(library("en"), lib), styles=styles, papers=PAPERS,
             languages={code: ui_strings(code)["language_name"] for code in LANGUAGES},
             all_sections=ALL_SECTIONS, preview=preview, csrf=token, focus=focus, labels=labels,
-            notice=notice, fhir_field=FHIR_FIELD, fhir_max_bytes=FHIR_MAX_BYTES,
+            notice=notice, fhir_field=FHIR_FIELD,
             columns={kind: columns for kind, (columns, _) in ROWS.items()},
             limits={kind: limit for kind, (_, limit) in ROWS.items()})
         response = make_response(page, status)

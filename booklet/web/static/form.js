@@ -1,5 +1,5 @@
 // booklet serve: the form works without this file. With it, "add a row" adds the row in place
-// (no round trip), and the error summary or the new row takes the focus.
+// (no round trip), and the error summary, the fill-in notice or the new row takes the focus.
 (function () {
   "use strict";
   function renumber(row, index) {
@@ -29,6 +29,10 @@
           field.focus({preventScroll: true});
         });
       });
+    } else {
+      // "Filled in from the file": read out first, so the person knows to check the fields.
+      var notice = document.getElementById("notice");
+      if (notice) { notice.focus(); }
     }
     document.querySelectorAll("fieldset.rows").forEach(function (group) {
       var button = group.querySelector("button.add-row");
