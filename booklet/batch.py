@@ -385,7 +385,10 @@ def _selection(job: Job) -> tuple:
 PACKAGE = Path(__file__).resolve().parent
 # The libraries and font packages whose versions shape a PDF's bytes.
 SHAPING_DISTRIBUTIONS = ("reportlab", "rl_accel", "fontpkg", "fontpkg-atkinson-hyperlegible",
-                         "fontpkg-noto-sans", "svglib", "pyphen", "PyYAML")
+                         "fontpkg-noto-sans", "fontpkg-noto-sans-arabic",
+                         "fontpkg-noto-sans-devanagari", "fontpkg-noto-sans-thai", "uharfbuzz",
+                         "python-bidi", "svglib", "pyphen", "PyYAML", "pypdf",
+                         "fhir.resources")
 
 
 @lru_cache(maxsize=None)

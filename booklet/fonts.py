@@ -5,8 +5,10 @@ kept here about the installed font files (which characters each face has). They 
 no document. What is reused across documents lives on booklet.copies.Workshop.
 
 A style's font may lack characters (Atkinson Hyperlegible has no Vietnamese ễ or ị). Such
-characters print in the fallback family, Noto Sans, both in paragraphs (`with_fallback`) and
-in text drawn straight on the canvas (`draw_text`); one that no font has stops the build.
+characters print in the fallback families: Noto Sans, then (registered only when text needs
+them) Noto Sans Arabic, Devanagari and Thai; both in paragraphs (`with_fallback`) and in text
+drawn straight on the canvas (`draw_text`); one that no font has stops the build. Text in
+those three scripts is shaped, in paragraphs only (booklet.scripts).
 """
 from __future__ import annotations
 
@@ -23,12 +25,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from . import model as m
+from . import scripts
 from .errors import InputError
 from .yamlfile import shown
 
 # Characters the layout itself draws as text (bullets, separators), checked like content.
 LAYOUT_CHARACTERS = "•·–—0123456789.,:;()"
 FALLBACK_FAMILY = "Noto Sans"  # fontpkg-noto-sans: Latin (with Vietnamese), Greek, Cyrillic
+# After Noto Sans, for the scripts it lacks (fontpkg-noto-sans-arabic, ...): each registered
+# on first need, so Latin-only documents never load them.
+SCRIPT_FAMILIES = ("Noto Sans Arabic", "Noto Sans Devanagari", "Noto Sans Thai")
 
 _TAG = re.compile(r"(<[^>]*>)")
 _SPACE = re.compile(r"(\s+)")
@@ -48,38 +54,110 @@ class FontSet:
         """True when both the regular and bold faces can draw `char`."""
         return ord(char) in _shared_cmap(self.regular, self.bold)
 
+    def has_all(self, text: str) -> bool:
+        """True when both faces can draw every character of `text`."""
+        return _shared_cmap(self.regular, self.bold).issuperset(map(ord, text))
+
+    def chain(self, text: str = "") -> tuple["FontSet", ...]:
+        """This family and its fallbacks, in order; with the script families when `text`
+        has a character the others lack (they are registered then)."""
+        chain, fonts = [], self
+        while fonts is not None:
+            chain.append(fonts)
+            fonts = fonts.fallback
+        if text and not all(any(f.has(c) for f in chain) for c in text):
+            chain.extend(f for f in script_fallbacks() if f not in chain)
+        return tuple(chain)
+
+    def family_for(self, text: str) -> "FontSet | None":
+        """The first family of the chain that draws all of `text`."""
+        return next((f for f in self.chain(text) if f.has_all(text)), None)
+
     def covers(self, char: str) -> bool:
-        """True when this family or its fallback can draw `char`."""
-        return self.has(char) or (self.fallback is not None and self.fallback.has(char))
+        """True when this family or one of its fallbacks can draw `char`."""
+        return any(f.has(char) for f in self.chain(char))
 
     def with_fallback(self, markup: str) -> str:
-        """Paragraph markup in which words the family cannot draw use the fallback face."""
-        if self.fallback is None or (markup.isascii() and _has_ascii(self.regular, self.bold)):
+        """Paragraph markup in which words the family cannot draw use a fallback face, and
+        text in a script that needs shaping is marked up for it (booklet.scripts)."""
+        if markup.isascii() and _has_ascii(self.regular, self.bold):
             return markup
         parts = _TAG.split(markup)  # text at even indices, tags at odd ones
         for i in range(0, len(parts), 2):
-            parts[i] = "".join(self._word(w) for w in _SPACE.split(parts[i]))
+            if scripts.COMPLEX.search(parts[i]):
+                parts[i] = self._shaped(parts[i])
+            elif self.fallback is not None:
+                parts[i] = "".join(self._word(w) for w in _SPACE.split(parts[i]))
         return "".join(parts)
 
     def _word(self, word: str) -> str:
-        """One word of markup text: whole in the fallback when it needs it, so a word keeps
-        one typeface; character by character only when the fallback lacks part of it."""
+        """One word of markup text: whole in the first family that has all of it, so a word
+        keeps one typeface; character by character only when no family has all of it."""
         text = html.unescape(word)
         if all(self.has(c) for c in text):
             return word
-        face = f'<font face="{self.fallback.regular}">'
-        if all(self.fallback.has(c) for c in text):
-            return f"{face}{word}</font>"
-        return "".join(f"{face}{''.join(run)}</font>" if use else "".join(run)
-                       for use, run in _runs(_TOKEN.findall(word), lambda t: not self.has(
-                           html.unescape(t)[0])))
+        family = self.family_for(text)
+        if family is not None:
+            return f'<font face="{family.regular}">{word}</font>'
+        faces = [(f.regular if f is not self else None) for f in self.chain(text)]
+        chain = self.chain(text)
+
+        def face_of(token: str):
+            char = html.unescape(token)[0]
+            return next((face for face, f in zip(faces, chain) if f.has(char)), None)
+
+        out = []
+        for token in _TOKEN.findall(word):
+            face = face_of(token)
+            if out and out[-1][0] == face:
+                out[-1][1].append(token)
+            else:
+                out.append((face, [token]))
+        return "".join(f'<font face="{face}">{"".join(run)}</font>' if face else "".join(run)
+                       for face, run in out)
+
+    def _shaped(self, part: str) -> str:
+        """Markup text with Arabic, Devanagari or Thai: each such word (a right-to-left run:
+        one word) in one font, marked up for shaping; the rest as `_word` does it."""
+        out: list[str] = []
+        for kind, text in scripts.units(html.unescape(part)):
+            if kind == "text":
+                escaped = html.escape(text, quote=False)
+                out.append(escaped if self.fallback is None else
+                           "".join(self._word(w) for w in _SPACE.split(escaped)))
+                continue
+            drawn = scripts.rtl_drawn(text) if kind == "rtl" else text
+            family = self.family_for(drawn)
+            if family is None:      # check_glyphs stops such text before layout
+                raise InputError([f"'{text}': no font has all of it. Fix: check the text."])
+            start, body, end = scripts.shaped_markup(
+                text, drawn, None if family is self else family.regular)
+            out += [start, body, end]
+        return "".join(out)
 
     def text_runs(self, text: str, font: str) -> list[tuple[str, str]]:
         """(font name, text) runs for drawing `text` in `font` straight on a canvas."""
         if self.fallback is None or (text.isascii() and _has_ascii(self.regular, self.bold)):
             return [(font, text)]
-        return [(self.fallback.regular if use else font, "".join(run))
-                for use, run in _runs(text, lambda c: not self.has(c))]
+        if scripts.COMPLEX.search(text):
+            raise InputError([f"'{text}': Arabic, Devanagari and Thai text is printed in"
+                              " paragraphs only, not in the footer yet. Fix: write this text"
+                              " in another script."])
+        chain = self.chain(text)
+
+        def face_of(char: str) -> str:
+            if self.has(char):
+                return font
+            return next((f.regular for f in chain[1:] if f.has(char)), font)
+
+        out: list[tuple[str, str]] = []
+        for char in text:
+            face = face_of(char)
+            if out and out[-1][0] == face:
+                out[-1] = (face, out[-1][1] + char)
+            else:
+                out.append((face, char))
+        return out
 
 
 _PRINTABLE_ASCII = frozenset(range(32, 127))
@@ -191,6 +269,26 @@ def register_fallback() -> FontSet | None:
     return fonts
 
 
+@lru_cache(maxsize=None)
+def script_fallbacks() -> tuple[FontSet, ...]:
+    """Noto Sans Arabic, Devanagari and Thai (those installed), registered once, on first
+    need: each variable font's default instance for both faces."""
+    import fontpkg
+
+    out = []
+    for family in SCRIPT_FAMILIES:
+        try:
+            path = fontpkg.path(family, weight=400)
+        except fontpkg.FontpkgError:
+            continue
+        name = re.sub(r"[^A-Za-z0-9]", "", family) + "-Fallback"
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+        fonts = FontSet(family, name, name)
+        _map_faces(fonts)
+        out.append(fonts)
+    return tuple(out)
+
+
 def _map_faces(names: FontSet) -> None:
     # <b> in paragraphs picks the bold face; italics map to upright on purpose (no italic body).
     for bold, italic, face in ((0, 0, names.regular), (1, 0, names.bold),
@@ -216,16 +314,38 @@ def _shared_cmap(regular: str, bold: str) -> frozenset[int]:
 
 @lru_cache(maxsize=4096)
 def _uncovered(fonts: FontSet, text: str) -> str:
-    """The characters of `text` neither the font nor its fallback can draw (cached: a batch
-    checks the same content text for every copy)."""
+    """The characters of `text` no family of the chain can draw (cached: a batch checks the
+    same content text for every copy)."""
     return "".join(c for c in text if not (c.isspace() or fonts.covers(c)))
 
 
+@lru_cache(maxsize=4096)
+def _unshapeable(fonts: FontSet, text: str) -> str:
+    """A word (or right-to-left run) of text to be shaped that no single family of the chain
+    has all of, or ""."""
+    for kind, unit in scripts.units(text):
+        if kind != "text" and fonts.family_for(
+                scripts.rtl_drawn(unit) if kind == "rtl" else unit) is None:
+            return unit
+    return ""
+
+
 def check_glyphs(fonts: FontSet, texts: Iterable[tuple[str, str]]) -> None:
-    """Stop before drawing if a character to be printed is in neither the font nor its fallback."""
+    """Stop before drawing if a character to be printed is in no font of the chain."""
     for where, text in texts:
         for char in _uncovered(fonts, text)[:1]:
+            script = scripts.unsupported_script(char)
+            if script:
+                raise InputError([f"{where}: the character '{char}' (U+{ord(char):04X}) is"
+                                  f" {script} text, which booklet cannot print yet. Fix:"
+                                  " write the text in a script booklet supports (for a"
+                                  " name, in Latin letters)."])
             also = f" or {fonts.fallback.family}" if fonts.fallback else ""
             raise InputError([f"{where}: the character '{char}' (U+{ord(char):04X}) is not in the"
                               f" font {fonts.family}{also}. Fix: replace it, or choose a font"
                               " that has it in the style."])
+        unit = _unshapeable(fonts, text) if scripts.COMPLEX.search(text) else ""
+        if unit:
+            raise InputError([f"{where}: '{unit}' mixes characters no one font has all of"
+                              " (a word in Arabic, Devanagari or Thai is drawn in one font)."
+                              " Fix: put a space between the scripts."])

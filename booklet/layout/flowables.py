@@ -14,6 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph as ReportlabParagraph
 from reportlab.platypus.doctemplate import ActionFlowable
 
+from ..scripts import ACTUAL_TEXT_MARK, ACTUAL_TEXT_RUN
 from ..tagging import Element, tagged
 
 SOFT_HYPHEN = "\u00ad"
@@ -42,7 +43,9 @@ class Paragraph(ReportlabParagraph):
             _, self.text, self.style, self.frags, self.bulletText = parsed
             self.debug = 0
             return
-        super()._setup(text, style, bulletText, frags, cleaner)
+        # text in a script that needs shaping is marked up for it (booklet.scripts)
+        drawn_in = _shaping(style, memo) if text and ACTUAL_TEXT_MARK in text else style
+        super()._setup(text, drawn_in, bulletText, frags, cleaner)
         if usable:
             memo.remember(memo.parsed, key, (style, self.text, self.style, self.frags,
                                              self.bulletText))
@@ -62,11 +65,27 @@ class Paragraph(ReportlabParagraph):
         memo.remember(memo.broken, key, (frags, lines))
         return lines
 
+    def _break_shaped(self, width):
+        """Lines of a shaped paragraph: an ActualText run that would start at the end of a
+        line starts on the next one, where its text is (a run never spans two pages)."""
+        broken = super().breakLines(width)
+        if broken.kind == 1:
+            for line, next_line in zip(broken.lines, broken.lines[1:]):
+                at = len(line.words)
+                while at and _actual_text_marker(line.words[at - 1]) == "start":
+                    at -= 1
+                if at < len(line.words):
+                    next_line.words[0:0] = line.words[at:]
+                    del line.words[at:]
+        return broken
+
     def _break_hyphenating_long_words(self, width):
         """Lines as reportlab breaks them, ragged right with no hyphens; but a word wider than
         the line (a long word in a narrow table cell) is split with a visible hyphen: at a
         syllable, or where the line is full when no syllable break fits (or the language has
         no hyphenation dictionary). Reportlab alone would split it anywhere, hyphen-less."""
+        if getattr(self.style, "shaping", 0):   # shaped words are never split
+            return self._break_shaped(width)
         narrowest = min(width) if isinstance(width, list) else width
         wide = [word for f in self.frags if hasattr(f, "text") for word in f.text.split()
                 if stringWidth(word, f.fontName, f.fontSize) > narrowest]
@@ -93,6 +112,8 @@ class Paragraph(ReportlabParagraph):
         spaced = len(broken.lines) if self.ends_with_space else len(broken.lines) - 1
         self.blPara.lines = [_with_ending_space(line, broken.kind)
                              for line in broken.lines[:spaced]] + broken.lines[spaced:]
+        if broken.kind == 1 and getattr(self.style, "shaping", 0):
+            self.blPara.lines = [_spaces_after_actual_text(line) for line in self.blPara.lines]
         try:
             super().drawPara(debug)
         finally:
@@ -110,6 +131,7 @@ class ParagraphMemo:
         self.parsed: dict = {}       # (text, style id, bullet, case) -> (style, the parse)
         self.broken: dict = {}       # (frags id, width) -> (frags, the broken lines)
         self.hyphenating: dict = {}  # (style id, language, least) -> (style, hyphenating copy)
+        self.shaping: dict = {}      # style id -> (style, its shaping copy)
 
     def remember(self, kind: dict, key, value) -> None:
         if len(kind) >= self.limit:
@@ -133,6 +155,20 @@ def _hyphenating(style, language: str, least: int, memo: ParagraphMemo | None = 
     twin.splitLongWords = 0         # never split a word where no hyphen is printed
     if memo is not None:
         memo.remember(memo.hyphenating, key, (style, twin))
+    return twin
+
+
+def _shaping(style, memo: ParagraphMemo | None = None):
+    """A copy of `style` that shapes (harfbuzz, through reportlab) the words in a script that
+    needs it (booklet.scripts: only those words are shaped); such a word is never split."""
+    known = memo.shaping.get(id(style)) if memo is not None else None
+    if known is not None and known[0] is style:
+        return known[1]
+    twin = copy.copy(style)
+    twin.shaping = 1
+    twin.splitLongWords = 0
+    if memo is not None:
+        memo.remember(memo.shaping, id(style), (style, twin))
     return twin
 
 
@@ -179,6 +215,36 @@ def _with_ending_space(line, kind: int):
     last.text += " "
     line = copy.copy(line)
     line.words = [*line.words[:at], last, *line.words[at + 1:]]
+    return line
+
+
+def _actual_text_marker(frag) -> str | None:
+    """"start" or "end" for the onDraw frag that starts or ends an ActualText run."""
+    cb = getattr(frag, "cbDefn", None)
+    if cb is None or getattr(cb, "name", None) != ACTUAL_TEXT_RUN:
+        return None
+    return "end" if cb.label == "end" else "start"
+
+
+def _spaces_after_actual_text(line):
+    """A copy of one line of a shaped paragraph in which the space reportlab puts after a
+    shaped run's last glyph (between words, at the line's end) comes after the run's end:
+    inside it, the space would be replaced by the run's ActualText and not be read."""
+    words = list(line.words)
+    moved = False
+    for i in range(len(words) - 2, -1, -1):
+        frag = words[i]
+        text = getattr(frag, "text", "")
+        if (_actual_text_marker(words[i + 1]) == "end" and not hasattr(frag, "cbDefn")
+                and text.endswith(" ")):
+            head, space = copy.copy(frag), copy.copy(frag)
+            head.text, space.text = text[:-1], " "
+            words[i:i + 2] = [head, words[i + 1], space]
+            moved = True
+    if not moved:
+        return line
+    line = copy.copy(line)
+    line.words = words
     return line
 
 

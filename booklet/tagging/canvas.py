@@ -43,6 +43,10 @@ class _Frame:
 # Paragraph markup for a run of text in another language, inside one paragraph:
 # <onDraw name="language" label="en-US"/>…<onDraw name="language" label="end"/>
 LANGUAGE_RUN = "language"
+# ... and for a shaped run (booklet.scripts), whose glyphs read back as private-use codes:
+# <onDraw name="actual_text" label="FEFF…"/>…<onDraw name="actual_text" label="end"/>
+ACTUAL_TEXT_RUN = "actual_text"
+_HEX = re.compile(r"FEFF(?:[0-9A-F]{4})+")
 _TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")   # a BCP 47 tag: nothing to escape
 PDF_VERSION = (1, 7)   # what the file uses (structure, forms, compressed objects) is all in 1.7
 PRINT_FLAG = 4         # annotation flag bit 3: print the annotation with the page
@@ -65,6 +69,7 @@ class TaggingCanvas(Canvas):
         kwargs.setdefault("pdfVersion", PDF_VERSION)
         super().__init__(*args, **kwargs)
         self.setNamedCB(LANGUAGE_RUN, _language_run)
+        self.setNamedCB(ACTUAL_TEXT_RUN, _actual_text_run)
 
     @property
     def form_fields(self) -> FormFields:
@@ -147,6 +152,9 @@ class TaggingCanvas(Canvas):
         """Draw a text object; a language run still open in it (a paragraph split inside
         the run) is closed first: a marked-content sequence ends in the text object it
         started in."""
+        if getattr(text_object, "actual_text_open", False):
+            text_object._code.append("EMC")
+            text_object.actual_text_open = False
         if getattr(text_object, "language_open", False):
             text_object._code.append("EMC")
             text_object.language_open = False
@@ -213,6 +221,20 @@ def _language_run(canvas, kind, label) -> None:
     if label and label != "end" and _TAG.fullmatch(label):
         text_object._code.append(f"/Span <</Lang ({label})>> BDC")
         text_object.language_open = True
+
+
+def _actual_text_run(canvas, kind, label) -> None:
+    """Start (label: the typed text as UTF-16BE hex digits with the byte order mark) or end
+    (label "end") a shaped run inside the paragraph being drawn: a Span marked-content
+    sequence with an /ActualText property (PDF 1.7, 14.9.4), nested like a language run, so
+    copied, searched and read-aloud text is the typed text, not the glyphs' codes."""
+    text_object = canvas._curr_tx_info["tx"]
+    if getattr(text_object, "actual_text_open", False):
+        text_object._code.append("EMC")
+        text_object.actual_text_open = False
+    if label and label != "end" and _HEX.fullmatch(label):
+        text_object._code.append(f"/Span <</ActualText <{label}>>> BDC")
+        text_object.actual_text_open = True
 
 
 def _link_of(owner: Element) -> Element:

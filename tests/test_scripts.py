@@ -1,0 +1,280 @@
+"""Patient text in any script: Arabic (right to left, joined), Devanagari and Thai (shaped),
+Cyrillic, Greek and Vietnamese, built through the one build path and read back from the PDF.
+
+Shaped glyphs have private-use codes in ToUnicode; each shaped run is wrapped in a /Span with
+/ActualText. The reader here honours it: it walks pdfium's page objects with their marked
+content, and takes a run's ActualText in place of its glyphs' codes. (pdfium's own text page
+honours ActualText too, but reorders the Arabic it gets from it: it reads "سارة أحمد" as
+"ةراس دمحأ".)
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+import unicodedata
+from pathlib import Path
+
+import page
+import pdfplumber
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+import pytest
+import uharfbuzz
+
+from booklet.copies.workshop import Workshop
+from booklet.errors import InputError
+from booklet.fonts import FontSet, register_family
+from booklet.patient import patient_from_data
+from booklet.request import BookletRequest, make_booklet
+from reportlab.pdfbase import pdfmetrics
+
+import structure
+
+NAMES = {
+    "arabic": "سارة أحمد",
+    "hindi": "अनुराग शर्मा",
+    "thai": "สมชาย ใจดี",
+    "russian": "Анна Иванова",
+    "greek": "Νίκος Παπαδόπουλος",
+    "vietnamese": "Nguyễn Thị Ánh",
+}
+DOCTOR, ROLE, PLACE = "د. خالد يوسف", "طبيب الأورام", "مستشفى الملك فهد 12"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def patient(name: str, arabic_details: bool = False):
+    data = {"name": name}
+    if arabic_details:
+        data["care_team"] = [{"role": ROLE, "name": DOCTOR, "phone": "555-0101"}]
+        data["visits"] = [{"date": "2027-01-12", "time": "9:30 AM", "place": PLACE}]
+    return patient_from_data(data, "test")
+
+
+_BUILT: dict = {}
+
+
+def build(tmp_path_factory, name: str, reuse: bool, style: str = "default",
+          arabic_details: bool = True) -> Path:
+    """The personal booklet for `name` (made once per test session), checked for PDF/UA."""
+    key = (name, reuse, style, arabic_details)
+    if key not in _BUILT:
+        workshop = _workshops.setdefault(reuse, Workshop() if reuse else Workshop(reuse=False))
+        request = BookletRequest(patient=patient(name, arabic_details), style=style,
+                                 sections=("when-to-call",))
+        path = tmp_path_factory.mktemp("scripts") / "booklet.pdf"
+        path.write_bytes(make_booklet(request, workshop).pdf)
+        report = page.validate_pdf(str(path), profile="ua1")
+        assert report.failures == [], report.failures
+        assert structure.untagged_operators(path) == []
+        _BUILT[key] = path
+    return _BUILT[key]
+
+
+_workshops: dict = {}
+
+
+# --- reading text back, with /ActualText ------------------------------------------------------
+
+def _actual_text(obj) -> tuple[int, str] | None:
+    """(mark index, text) of the innermost /ActualText around a page object, if any."""
+    for i in reversed(range(pdfium_c.FPDFPageObj_CountMarks(obj.raw))):
+        mark = pdfium_c.FPDFPageObj_GetMark(obj.raw, i)
+        needed = ctypes.c_ulong()
+        if not pdfium_c.FPDFPageObjMark_GetParamStringValue(mark, b"ActualText", None, 0,
+                                                            ctypes.byref(needed)):
+            continue
+        buffer = ctypes.create_string_buffer(needed.value)
+        pdfium_c.FPDFPageObjMark_GetParamStringValue(
+            mark, b"ActualText", ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)),
+            needed.value, ctypes.byref(needed))
+        # pdfium hands the string's bytes back one to a UTF-16 unit, without the BOM
+        raw = buffer.raw[:needed.value].decode("utf-16-le").rstrip("\x00").encode("latin-1")
+        return i, raw.removeprefix(b"\xfe\xff").decode("utf-16-be")
+    return None
+
+
+def marked_text(path: Path) -> dict[tuple[int, int], str]:
+    """The text of each (page index, MCID), lines joined by a space; a shaped run reads as
+    its ActualText (once, however many text objects its glyphs are drawn in)."""
+    out: dict[tuple[int, int], list] = {}
+    document = pypdfium2.PdfDocument(path)
+    try:
+        for index, pdf_page in enumerate(document):
+            textpage = pdf_page.get_textpage()
+            previous = None       # the ActualText run the last text object was in
+            for obj in pdf_page.get_objects(max_depth=0):
+                if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
+                    continue
+                mcid = structure._innermost_mcid(obj)
+                if mcid is None:
+                    continue
+                run = _actual_text(obj)
+                key = (index, mcid)
+                if run is not None:
+                    if previous == (key, run):
+                        continue
+                    piece = run[1]
+                else:
+                    obj.textpage = textpage
+                    piece = obj.extract() or " "    # pdfium reads a lone space as ""
+                previous = (key, run) if run is not None else None
+                out.setdefault(key, []).append((piece, obj.get_matrix().f))
+    finally:
+        document.close()
+    texts = {}
+    for key, pieces in out.items():
+        text, baseline = "", None
+        for piece, y in pieces:
+            if baseline is not None and abs(y - baseline) > 1 and not text.endswith(" "):
+                text += " "
+            text += piece
+            baseline = y
+        texts[key] = " ".join(text.split())
+    return texts
+
+
+def element_texts(path: Path) -> list[str]:
+    """The text of every structure element, read with /ActualText honoured."""
+    texts = marked_text(path)
+    return [nfc(" ".join(texts.get(c, "") for c in node.content).strip())
+            for node in structure.nodes(path, text=False)]
+
+
+# --- glyphs as drawn --------------------------------------------------------------------------
+
+def _font_named(base_font: str):
+    """The registered reportlab font a PDF font (its BaseFont, subset prefix and all) is."""
+    name = base_font.split("+", 1)[-1].encode()
+    for font in pdfmetrics._fonts.values():
+        face = getattr(font, "face", None)
+        if face is not None and face.name == name:
+            return font
+    raise LookupError(base_font)
+
+
+def drawn_glyphs(path: Path, page_index: int, family_postscript: str):
+    """(x, glyph id) of each glyph drawn in a font whose name has `family_postscript`, in
+    content-stream order, with the glyph ids of the font file (through the codes reportlab
+    gave them; this process built the PDF)."""
+    with pdfplumber.open(path) as pdf:
+        chars = [c for c in pdf.pages[page_index].chars if family_postscript in c["fontname"]]
+    glyphs = []
+    for c in chars:
+        font = _font_named(c["fontname"])
+        glyphs.append((c["x0"], font.face.charToGlyph[ord(c["text"])]))
+    return glyphs
+
+
+def harfbuzz_glyphs(text: str, family: str) -> list[tuple[int, int]]:
+    """(glyph id, cluster, advance) as uharfbuzz shapes `text` in the family's font, visual order."""
+    import fontpkg
+    blob = uharfbuzz.Blob.from_file_path(fontpkg.path(family, weight=400))
+    font = uharfbuzz.Font(uharfbuzz.Face(blob))
+    buf = uharfbuzz.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    uharfbuzz.shape(font, buf, {"kern": True, "liga": True})
+    return [(info.codepoint, info.cluster, pos.x_advance)
+            for info, pos in zip(buf.glyph_infos, buf.glyph_positions)]
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reuse", [False, True], ids=["whole", "batch"])
+@pytest.mark.parametrize("script", list(NAMES))
+def test_each_name_reads_back_exactly(tmp_path_factory, script, reuse):
+    path = build(tmp_path_factory, NAMES[script], reuse)
+    texts = element_texts(path)
+    assert nfc(NAMES[script]) in texts
+    for typed in (DOCTOR, ROLE, PLACE):
+        assert nfc(typed) in texts
+
+
+@pytest.mark.parametrize("style", ["default", "high-contrast", "juniper-bay-cancer-clinic",
+                                   "tallpine-oncology"])
+def test_every_bundled_style_prints_the_names(tmp_path_factory, style):
+    for script in ("arabic", "hindi", "thai"):
+        path = build(tmp_path_factory, NAMES[script], False, style)
+        texts = element_texts(path)
+        assert nfc(NAMES[script]) in texts and nfc(PLACE) in texts
+
+
+def test_an_arabic_name_after_latin_words_reads_in_order(tmp_path_factory):
+    """A run of Arabic inside a left-to-right paragraph: the note "For سارة أحمد, twice"."""
+    note = f"For {NAMES['arabic']}, twice a day."
+    request = BookletRequest(patient=patient_from_data({"name": "Sam", "notes": note}, "t"),
+                             sections=("when-to-call",))
+    path = tmp_path_factory.mktemp("note") / "note.pdf"
+    path.write_bytes(make_booklet(request, Workshop(reuse=False)).pdf)
+    assert page.validate_pdf(str(path), profile="ua1").failures == []
+    assert structure.untagged_operators(path) == []
+    assert nfc(note) in element_texts(path)
+
+
+def test_the_arabic_name_is_drawn_right_to_left_and_joined(tmp_path_factory):
+    name = NAMES["arabic"]
+    path = build(tmp_path_factory, name, False)
+    glyphs = drawn_glyphs(path, 0, "NotoSansArabic")   # on the cover, only the name is Arabic
+    xs, ids = [x for x, _ in glyphs], [g for _, g in glyphs]
+    shaped = harfbuzz_glyphs(name, "Noto Sans Arabic")
+    assert ids == [g for g, _, _ in shaped]          # harfbuzz's glyphs, in visual order
+    # the letters (glyphs that advance; marks sit on them) go right to left in typing order
+    letters = sorted((cluster, x) for (_, cluster, advance), x in zip(shaped, xs) if advance)
+    assert len(letters) >= 8
+    assert [x for _, x in letters] == sorted((x for _, x in letters), reverse=True)
+    # the joined forms, not the isolated letters of the cmap, read backwards
+    font = _font_named("NotoSansArabic-Regular")
+    isolated = [font.face.charToGlyph[ord(c)] for c in reversed(name)]
+    assert ids != isolated
+    assert sum(a != b for a, b in zip(ids, isolated)) >= 4
+    render(path, 0, "/tmp/scripts-arabic.png")
+
+
+def test_the_hindi_name_is_shaped(tmp_path_factory):
+    name = NAMES["hindi"]
+    path = build(tmp_path_factory, name, False, arabic_details=False)
+    font_name = next(f for f in _fonts_on_page(path, 0) if "NotoSans" in f)  # only the name
+    glyphs = [g for _, g in drawn_glyphs(path, 0, font_name)]
+    font = _font_named(font_name)
+    naive = [font.face.charToGlyph[ord(c)] for c in name]
+    assert glyphs != naive and len(glyphs) != len(naive)   # reph, vowel signs reordered
+    render(path, 0, "/tmp/scripts-hindi.png")
+
+
+def _fonts_on_page(path: Path, index: int) -> list[str]:
+    with pdfplumber.open(path) as pdf:
+        return sorted({c["fontname"] for c in pdf.pages[index].chars})
+
+
+def render(path: Path, index: int, png: str) -> None:
+    document = pypdfium2.PdfDocument(path)
+    try:
+        document[index].render(scale=2).to_pil().save(png)
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("name,char,message", [
+    ("Sam 😀", "😀", "is not in the font"),
+    ("山田 太郎", "山", "is Chinese, Japanese and Korean text, which booklet cannot print yet"),
+    ("שרה כהן", "ש", "is Hebrew text, which booklet cannot print yet"),
+])
+def test_a_character_no_font_has_is_a_one_line_error(name, char, message):
+    with pytest.raises(InputError) as caught:
+        make_booklet(BookletRequest(patient=patient(name), sections=("when-to-call",)),
+                     Workshop(reuse=False))
+    text = str(caught.value.message)
+    assert "\n" not in text and f"'{char}' (U+{ord(char):04X})" in text and message in text
+    assert text.startswith("test: name: ")
+
+
+def test_latin_markup_is_left_as_it_was():
+    """No shaping, no fallback chain beyond Noto Sans, for text without those scripts."""
+    fonts: FontSet = register_family("Atkinson Hyperlegible")
+    for text in ("Call your care team", "Nguyễn Thị Ánh", "Анна Иванова", "Νίκος"):
+        made = fonts.with_fallback(text)
+        assert "actual_text" not in made
+        assert re.sub(r"</?font[^>]*>", "", made) == text
