@@ -90,19 +90,22 @@ def _marked_text(path: Path) -> dict[tuple[int, int], str]:
                     out.setdefault((index, mcid), []).append((obj.extract(), obj.get_matrix().f))
     finally:
         document.close()
-    texts = {}
-    for key, pieces in out.items():
-        text, baseline = "", None
-        for piece, y in pieces:
-            if baseline is not None and abs(y - baseline) > 1:
-                if text.endswith(SOFT_HYPHENS):
-                    text = text[:-1]
-                elif not text.endswith(" "):
-                    text += " "
-            text += piece
-            baseline = y
-        texts[key] = " ".join(text.split())
-    return texts
+    return {key: joined_lines(pieces) for key, pieces in out.items()}
+
+
+def joined_lines(pieces: list[tuple[str, float]]) -> str:
+    """Pieces of text with their baselines, in drawing order, as one string: a space where
+    the baseline moves (a new line), none after a soft hyphen at a line's end."""
+    text, baseline = "", None
+    for piece, y in pieces:
+        if baseline is not None and abs(y - baseline) > 1:
+            if text.endswith(SOFT_HYPHENS):
+                text = text[:-1]
+            elif not text.endswith(" "):
+                text += " "
+        text += piece
+        baseline = y
+    return " ".join(text.split())
 
 
 SOFT_HYPHENS = ("\u00ad", "\x02")    # pdfium reads a soft hyphen in a text object as U+0002

@@ -124,15 +124,7 @@ def marked_text(path: Path) -> dict[tuple[int, int], str]:
                 out.setdefault(key, []).append((piece, obj.get_matrix().f))
     finally:
         document.close()
-    texts = {}
-    for key, pieces in out.items():
-        text, baseline = "", None
-        for piece, y in pieces:
-            if baseline is not None and abs(y - baseline) > 1 and not text.endswith(" "):
-                text += " "
-            text += piece
-            baseline = y
-        texts[key] = " ".join(text.split())
+    texts = {key: structure.joined_lines(pieces) for key, pieces in out.items()}
     return texts
 
 

@@ -152,12 +152,10 @@ class TaggingCanvas(Canvas):
         """Draw a text object; a language run still open in it (a paragraph split inside
         the run) is closed first: a marked-content sequence ends in the text object it
         started in."""
-        if getattr(text_object, "actual_text_open", False):
-            text_object._code.append("EMC")
-            text_object.actual_text_open = False
-        if getattr(text_object, "language_open", False):
-            text_object._code.append("EMC")
-            text_object.language_open = False
+        for flag in _SPAN_FLAGS:
+            if getattr(text_object, flag, False):
+                text_object._code.append("EMC")
+                setattr(text_object, flag, False)
         super().drawText(text_object)
 
     # --- pages and annotations ------------------------------------------------------------
@@ -209,32 +207,30 @@ class TaggingCanvas(Canvas):
         super().save()
 
 
-def _language_run(canvas, kind, label) -> None:
-    """Start (label: a language tag) or end (label "end") a run of text in another language
-    inside the paragraph being drawn: a Span marked-content sequence with a /Lang property,
-    nested in the paragraph's own marked content and inside its text object (PDF 1.7,
-    14.9.2.2), so no structure element is split."""
-    text_object = canvas._curr_tx_info["tx"]
-    if getattr(text_object, "language_open", False):
-        text_object._code.append("EMC")
-        text_object.language_open = False
-    if label and label != "end" and _TAG.fullmatch(label):
-        text_object._code.append(f"/Span <</Lang ({label})>> BDC")
-        text_object.language_open = True
+def _span_run(property_name: str, valid: re.Pattern, written) -> callable:
+    """An onDraw callback that starts (label: the property's value) or ends (label "end") a
+    Span marked-content sequence with one property inside the paragraph being drawn, nested
+    in the paragraph's own marked content and inside its text object, so no structure element
+    is split. `written(label)` is the value as the content stream spells it."""
+    flag = f"{property_name.lower()}_open"
+
+    def run(canvas, kind, label) -> None:
+        text_object = canvas._curr_tx_info["tx"]
+        if getattr(text_object, flag, False):
+            text_object._code.append("EMC")
+            setattr(text_object, flag, False)
+        if label and label != "end" and valid.fullmatch(label):
+            text_object._code.append(f"/Span <</{property_name} {written(label)}>> BDC")
+            setattr(text_object, flag, True)
+    return run
 
 
-def _actual_text_run(canvas, kind, label) -> None:
-    """Start (label: the typed text as UTF-16BE hex digits with the byte order mark) or end
-    (label "end") a shaped run inside the paragraph being drawn: a Span marked-content
-    sequence with an /ActualText property (PDF 1.7, 14.9.4), nested like a language run, so
-    copied, searched and read-aloud text is the typed text, not the glyphs' codes."""
-    text_object = canvas._curr_tx_info["tx"]
-    if getattr(text_object, "actual_text_open", False):
-        text_object._code.append("EMC")
-        text_object.actual_text_open = False
-    if label and label != "end" and _HEX.fullmatch(label):
-        text_object._code.append(f"/Span <</ActualText <{label}>>> BDC")
-        text_object.actual_text_open = True
+# A run of text in another language: /Lang (PDF 1.7, 14.9.2.2).
+_language_run = _span_run("Lang", _TAG, lambda tag: f"({tag})")
+# A shaped run (Arabic, Devanagari, Thai): /ActualText, the typed text as UTF-16BE hex with its
+# byte order mark (PDF 1.7, 14.9.4), so copied, searched and read-aloud text is what was typed.
+_actual_text_run = _span_run("ActualText", _HEX, lambda digits: f"<{digits}>")
+_SPAN_FLAGS = ("actualtext_open", "lang_open")    # inner first, as they nest
 
 
 def _link_of(owner: Element) -> Element:
