@@ -263,6 +263,12 @@ def jobs_from_csv(path: Path, preset: str | None, style: str | None,
         jobs.append(Job(i, f"{where}: line {line} (id {file_name})", f"{file_name}.pdf",
                         _frozen(settings), None, json.dumps(fields, sort_keys=True),
                         str(content_dir) if content_dir else None))
+    return _all_checked(jobs, problems)
+
+
+def _all_checked(jobs: list[Job], problems: list[str]) -> list[Job]:
+    """The jobs, when neither reading them (`problems`) nor checking them found anything
+    wrong; else every problem at once, before anything is built."""
     try:
         check_jobs(jobs)
     except InputError as error:
@@ -300,12 +306,7 @@ def jobs_from_fhir(path: Path, today: dt.date, settings: dict,
         jobs.append(Job(i, f"{where} (Patient {name})", f"{name}.pdf", _frozen(settings),
                         None, json.dumps(found.fields, sort_keys=True),
                         str(content_dir) if content_dir else None))
-    try:
-        check_jobs(jobs)
-    except InputError as error:
-        problems += error.problems
-    if problems:
-        raise InputError(problems)
+    _all_checked(jobs, problems)
     for note, count in notes.items():
         if warn:
             warn(f"{count} bundle{'s' if count > 1 else ''}: {note}")
