@@ -106,15 +106,8 @@ class FontSet:
             char = html.unescape(token)[0]
             return next((face for face, f in zip(faces, chain) if f.has(char)), None)
 
-        out = []
-        for token in _TOKEN.findall(word):
-            face = face_of(token)
-            if out and out[-1][0] == face:
-                out[-1][1].append(token)
-            else:
-                out.append((face, [token]))
         return "".join(f'<font face="{face}">{"".join(run)}</font>' if face else "".join(run)
-                       for face, run in out)
+                       for face, run in _runs(_TOKEN.findall(word), face_of))
 
     def _shaped(self, part: str) -> str:
         """Markup text with Arabic, Devanagari or Thai: each such word (a right-to-left run:
@@ -150,14 +143,7 @@ class FontSet:
                 return font
             return next((f.regular for f in chain[1:] if f.has(char)), font)
 
-        out: list[tuple[str, str]] = []
-        for char in text:
-            face = face_of(char)
-            if out and out[-1][0] == face:
-                out[-1] = (face, out[-1][1] + char)
-            else:
-                out.append((face, char))
-        return out
+        return [(face, "".join(run)) for face, run in _runs(text, face_of)]
 
 
 _PRINTABLE_ASCII = frozenset(range(32, 127))
@@ -169,15 +155,15 @@ def _has_ascii(regular: str, bold: str) -> bool:
     return _PRINTABLE_ASCII <= _shared_cmap(regular, bold)
 
 
-def _runs(items, test):
-    """Group consecutive items by `test`: [(True/False, [items...]), ...]."""
-    out: list[tuple[bool, list]] = []
+def _runs(items, key):
+    """Group consecutive items with the same `key(item)`: [(key, [items...]), ...]."""
+    out: list[tuple[object, list]] = []
     for item in items:
-        flag = bool(test(item))
-        if out and out[-1][0] == flag:
+        value = key(item)
+        if out and out[-1][0] == value:
             out[-1][1].append(item)
         else:
-            out.append((flag, [item]))
+            out.append((value, [item]))
     return out
 
 
