@@ -5,7 +5,7 @@ from collections.abc import Iterator, Sequence
 
 from . import model as m
 from .errors import InputError
-from .language import language_code, sort_key
+from .language import language_code, language_info, sort_key
 from .specs import did_you_mean
 from .style import style_in_language
 from .yamlfile import shown
@@ -86,8 +86,9 @@ def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Secti
         sheets = tuple(_sheet(library, s) for s in sections)
         group_ids = {}
     language = language_code(library.info.language)
+    own_letters = language_info(library.root).own_letters
     terms = sorted((library.terms[t] for t in term_ids),
-                   key=lambda term: sort_key(term.term, language))
+                   key=lambda term: sort_key(term.term, own_letters))
     return m.DocumentPlan(
         format=format, info=library.info, style=style_in_language(style, language),
         paper=paper or style.paper,

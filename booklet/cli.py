@@ -12,7 +12,7 @@ import click
 from . import __version__
 from .choices import FORMATS, PAPERS
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
-from .language import LANGUAGES, language_code
+from .language import language_code
 from .resources import bundled, bundled_styles, style_path
 
 # Each command imports what it needs when it runs: `booklet --version`, `--help` and a
@@ -23,7 +23,7 @@ content_option = click.option(
     default=None, help="Content folder (default: the bundled pNET content).")
 
 
-def lang_option(help_text: str = "The booklet's language: en (English) or es (Spanish)."
+def lang_option(help_text: str = "The booklet's language: a content folder's code, like en or es."
                 " Default: the patient file's lang, else en."):
     """--lang, read as a language code such as 'es' (None when not given)."""
     return click.option("--lang", "lang", default=None, metavar="CODE", help=help_text,
@@ -291,7 +291,10 @@ def impose(booklet_pdf, output, sheet, creep_mm, marks) -> None:
     sheet = sheet or press.SHEET_FOR_PAGES[press.paper_of(pdf)]
     language = press.document_language(pdf)
     code = language.split("-")[0].lower() if language else "en"
-    note = catalogue(code if code in LANGUAGES else "en")["blank_page"]
+    try:
+        note = catalogue(code)["blank_page"]
+    except InputError:          # a language this install has no layout words for
+        note = catalogue("en")["blank_page"]
     imposed = press.impose(pdf, sheet, creep_mm=creep_mm, marks=marks, blank_note=note)
     write_atomic(output, imposed)
     pages = press.print_summary(pdf).pages
@@ -334,12 +337,19 @@ def _read_pdf(path: Path) -> bytes:
 @lang_option()
 @json_option
 def list_(content_dir, lang, as_json) -> None:
-    """List the sections, presets, styles and plan keywords."""
+    """List the languages, sections, presets, styles and plan keywords."""
+    from .content import content_languages
+    from .language import language_info
     from .style import load_style
     library = _library(content_dir, lang)
+    root = Path(content_dir or bundled("content"))
+    languages = [(code, language_info(root / code)) for code in content_languages(root) if code]
     if as_json:
         emit_json({
             "language": library.info.language,
+            "languages": [{"code": code, "name": info.name, "native_name": info.native_name,
+                           "direction": info.direction, "reading_measure": info.measure}
+                          for code, info in languages],
             "sections": [{"id": s.id, "title": s.title, "topics": list(s.topics),
                           "handout": s.handout is not None}
                          for s in library.sections.values()],
@@ -349,6 +359,10 @@ def list_(content_dir, lang, as_json) -> None:
                        for name, path in bundled_styles().items()],
             "plan_keywords": {k: list(ids) for k, ids in library.plan_keywords.items()}})
         return
+    if languages:
+        click.echo("Languages (--lang):")
+        for code, info in languages:
+            click.echo(f"  {code:28} {info.name} ({info.native_name})")
     click.echo("Sections:")
     for s in library.sections.values():
         click.echo(f"  {s.id:28} {s.title}")
@@ -481,6 +495,39 @@ def schema(output_dir: Path) -> None:
         target = output_dir / f"{kind}.schema.json"
         write_atomic(target, (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode())
         click.echo(f"wrote {target}")
+
+
+@main.group()
+def translate() -> None:
+    """Hand a language's content to translators as XLIFF 2.0, and bring it back."""
+
+
+@translate.command(name="export")
+@click.option("--lang", "lang", required=True, metavar="CODE",
+              help="The language to translate into, such as es (a new one starts empty).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The XLIFF file to write, such as es.xlf.")
+@content_option
+def translate_export(lang, output, content_dir) -> None:
+    """Write an XLIFF 2.0 file of every text and layout message, English beside LANG's."""
+    from .output import write_atomic
+    from .translate import export_xliff
+    write_atomic(output, export_xliff(content_dir or bundled("content"), lang))
+    say(f"wrote {output}")
+
+
+@translate.command(name="import")
+@click.argument("xliff_file", metavar="FILE.xlf", type=click.Path(dir_okay=False, path_type=Path))
+@content_option
+@click.option("--replace", is_flag=True, help="Overwrite the language folder if it exists.")
+def translate_import(xliff_file, content_dir, replace) -> None:
+    """Rebuild a language folder of the content from a translated XLIFF file."""
+    from .translate import import_xliff, unreviewed
+    folder = import_xliff(xliff_file, content_dir or bundled("content"), replace)
+    left = unreviewed(folder)
+    todo = sum(c["initial"] for c in left.values())
+    review = sum(c["translated"] for c in left.values())
+    say(f"wrote {folder} ({todo} units untranslated, {review} not reviewed)")
 
 
 def _name_environment_variables(group: click.Group) -> None:

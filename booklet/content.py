@@ -6,7 +6,7 @@ from typing import Any
 
 from . import model as m
 from .errors import InputError
-from .language import LANGUAGE_TAG, LANGUAGES, NAMES, language_code
+from .language import LANGUAGE_TAG, language_code, language_info
 from .specs import (AnyOf, Const, Date, Field, Id, Invalid, ListOf, MapOf, OneOfKeys, Record,
                     Text, Url, did_you_mean, join)
 from .yamlfile import read_yaml, shown
@@ -206,9 +206,9 @@ BOOK = Record(description="the booklet's title and shared wording", fields={
     "short_title": Field(Text(description="the title in the footer of every page",
                               one_line=True, max_length=28)),
     "subject": Field(Text(one_line=True)),
-    "language": Field(Text(description="the tag written into the PDF: en-US or es-US",
-                           one_line=True, pattern=r"^(en|es)-US$",
-                           pattern_hint="write en-US or es-US")),
+    "language": Field(Text(description="the tag written into the PDF, like en-US or es-US",
+                           one_line=True, pattern=LANGUAGE_TAG,
+                           pattern_hint="write a language tag like en-US or es-US")),
     "disclaimer": Field(Text()),
     "order": Field(ListOf(Id("a section id"), min_items=1, unique=True,
                           description="every section id, in reading order")),
@@ -281,7 +281,7 @@ def language_folder(root: Path, language: str | None = None) -> Path:
     folder = root / language
     if not (folder / "booklet.yaml").exists():
         have = sorted(p.name for p in root.iterdir() if (p / "booklet.yaml").exists())
-        raise InputError([f"{shown(folder)}: no {NAMES[language]} content ({language}) here."
+        raise InputError([f"{shown(folder)}: no content in {language} here."
                           f" Fix: choose --lang {' or '.join(have) or 'en'}, or add"
                           f" {shown(folder / 'booklet.yaml')} and its sections."])
     return folder
@@ -292,7 +292,9 @@ def content_languages(root: Path) -> list[str | None]:
     root = Path(root)
     if (root / "booklet.yaml").exists() or not root.is_dir():
         return [None]
-    return [code for code in LANGUAGES if (root / code / "booklet.yaml").exists()] or ["en"]
+    found = sorted(p.name for p in root.iterdir() if (p / "booklet.yaml").is_file()
+                   and p.name == language_code(p.name, str(p)))
+    return sorted(found, key=lambda code: code != "en") or ["en"]   # English first
 
 
 def load_library(root: Path, language: str | None = None) -> m.Library:
@@ -305,7 +307,7 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
         None, ({}, {}))
     if info and language and language_code(info.language, "") != language:
         problems.append(f"{shown(root / 'booklet.yaml')}: language: this content is in"
-                        f" {info.language}, not {LANGUAGES[language]}. Fix: choose"
+                        f" {info.language}, not {language}. Fix: choose"
                         f" --lang {language_code(info.language, '')} or another content folder.")
 
     sources: dict[str, m.Source] = {}
@@ -396,8 +398,15 @@ def load_library(root: Path, language: str | None = None) -> m.Library:
         presets = {pid: m.Preset(p.id, p.title, p.description,
                                  tuple(info.order) if p.sections == ("all",) else p.sections)
                    for pid, p in presets.items()}
+    try:
+        language_info(root)            # language.yaml, when the folder has one, is valid
+    except InputError as error:
+        problems.extend(error.problems)
     if problems:
         raise InputError(problems)
+    from .messages import catalogue, register
+    register(root, info.language)      # its own layout words, when it brings them
+    catalogue(info.language)           # a language with no layout words stops here
     return m.Library(root=root, info=info, sections=sections, terms=terms,
                      groups=groups, presets=presets, sources=sources,
                      plan_keywords=plan_keywords, fhir_codes=fhir_codes)

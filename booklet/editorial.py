@@ -13,7 +13,7 @@ from . import model as m
 from .assemble import iter_texts, plan_document, section_text
 from .errors import InputError
 from .fonts import check_glyphs, fonts_for
-from .language import language_code
+from .language import language_info
 from .layout.document import measure_pages
 from .readability import grade, inflesz, inflesz_band
 from .yamlfile import shown
@@ -57,7 +57,12 @@ def check_library(library: m.Library, today: dt.date) -> list[Finding]:
     """Findings for a valid library: unlisted terms, missing sources, stale reviews, grades."""
     findings: list[Finding] = []
     grades = {}
-    name, measure, limit, target, english = _readability(library.info.language)
+    scoring = _readability(library)
+    if scoring is None:
+        findings.append(Finding("info", f"{shown(library.root)}: no reading measure for"
+                                f" {library.info.language} (language.yaml: readability:"
+                                " none); have a reader check the level."))
+    name, measure, limit, target, english = scoring or ("", None, 0, 0, True)
     for s in library.sections.values():
         where = shown(s.path)
         missing = sorted(terms_used(s, library.terms, inside_longer=False)
@@ -71,6 +76,8 @@ def check_library(library: m.Library, today: dt.date) -> list[Finding]:
         if today - s.reviewed > REVIEW_MAX_AGE:
             findings.append(Finding("problem", f"{where}: reviewed: {s.reviewed} is more than two"
                                                " years ago. Fix: review the facts and update it."))
+        if measure is None:
+            continue
         grades[s.id] = score = measure(section_text(s))
         if score > limit if english else score < limit:
             findings.append(Finding("problem", f"{where}: {name} {score:.1f} is"
@@ -126,9 +133,13 @@ def check_handouts(library: m.Library, styles: list[m.Style]) -> list[Finding]:
     return list(dict.fromkeys(findings))   # a style's problem is said once, not per section
 
 
-def _readability(language: str):
-    """How to score a section's text: (name, measure, limit, target, lower is easier)."""
-    if language_code(language) == "es":
+def _readability(library: m.Library):
+    """How to score a section's text: (name, measure, limit, target, lower is easier), as the
+    language's language.yaml says; None when the language has no reading measure."""
+    language, measure = library.info.language, language_info(library.root).measure
+    if measure == "none":
+        return None
+    if measure == "inflesz":
         return "INFLESZ", inflesz, INFLESZ_LIMIT, INFLESZ_TARGET, False
     return ("reading grade", lambda text: grade(text, language), GRADE_LIMIT, GRADE_TARGET,
             True)

@@ -383,12 +383,12 @@ def content_context(content_root: Path):
     """The library whose code table a bundle is read with (the content's first language)
     and the languages the content is written in: {code: name}."""
     from .content import content_languages, load_library
-    from .language import NAMES, language_code
+    from .language import language_code, language_info
 
     library = load_library(content_root)
     codes = [c for c in content_languages(content_root) if c] or \
         [language_code(library.info.language, "booklet.yaml")]
-    return library, {code: NAMES[code] for code in codes}
+    return library, {code: language_info(Path(content_root) / code).name for code in codes}
 
 
 def patient_from_fhir_file(path: Path, today: dt.date, content_root: Path):

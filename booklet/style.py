@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
 from . import model as m
 from .errors import InputError
-from .language import LANGUAGES, NAMES
+from .language import LANGUAGE_TAG, language_code
 from .specs import Choice, Field, Invalid, Number, Record, Spec, Text, Url, describe, join
 from .yamlfile import read_yaml, shown
 
@@ -75,15 +76,17 @@ class _Wording(Spec):
         if not value:
             raise Invalid(path, "is empty. Fix: write the text, or en: and es: lines.")
         for code in value:
-            if code not in LANGUAGES:
-                raise Invalid(join(path, str(code)), f"'{code}' is not a language booklet"
-                              f" prints. Fix: use {' and '.join(LANGUAGES)}.")
+            if not isinstance(code, str) or not re.match(LANGUAGE_TAG, code) \
+                    or language_code(code) != code:
+                raise Invalid(join(path, str(code)), f"'{code}' is not a language code."
+                              " Fix: use the code of a content folder, like en or es.")
         return m.Wording(tuple((code, self.text.check(text, join(path, code)))
                                for code, text in value.items()))
 
     def schema(self):
-        per_language = {"type": "object", "additionalProperties": False, "minProperties": 1,
-                        "properties": {code: self.text.schema() for code in LANGUAGES}}
+        per_language = {"type": "object", "minProperties": 1,
+                        "propertyNames": {"pattern": "^[a-z]{2,3}$"},
+                        "additionalProperties": self.text.schema()}
         return self._with_description({"anyOf": [self.text.schema(), per_language]})
 
 
@@ -242,8 +245,8 @@ def style_in_language(style: m.Style, language: str) -> m.Style:
         elif field in _NAMES or language == "en":
             return value
         key = field.split(".")[-1]
-        problems.append(f"{shown(style.path)}: {field}: no {NAMES[language]} ({language})"
-                        f" text. Fix: write it once per language, like '{key}: {{en: ...,"
+        problems.append(f"{shown(style.path)}: {field}: no {language} text"
+                        f". Fix: write it once per language, like '{key}: {{en: ...,"
                         f" {language}: ...}}'.")
         return None
 

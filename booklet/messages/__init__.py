@@ -1,4 +1,7 @@
-"""Message catalogues: every word the layout prints comes from here, one file per language."""
+"""Message catalogues: every word the layout prints, one `messages.yaml` per language folder.
+
+The bundled languages keep theirs in content/<code>/messages.yaml; a language added with
+--content brings its own beside its content, and loading that library makes it known here."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +11,9 @@ from pathlib import Path
 import yaml
 
 from ..errors import InputError
+from ..resources import bundled
 
-_FOLDER = Path(__file__).resolve().parent
+_ADDED: dict[str, Path] = {}     # language code -> messages.yaml of a library loaded with --content
 
 
 class Messages(dict):
@@ -20,20 +24,39 @@ class Messages(dict):
         self.path = path
 
     def __missing__(self, key: str):
-        raise InputError([f"{self.path.name}: the message '{key}' is missing, so this document"
-                          " cannot be printed in this language. Fix: add it to"
-                          f" booklet/messages/{self.path.name} (see en.yaml for its meaning)."])
+        raise InputError([f"{self.path}: the message '{key}' is missing, so this document"
+                          " cannot be printed in this language. Fix: add it (see"
+                          " content/en/messages.yaml for its meaning)."])
+
+
+def _code(language: str) -> str:
+    return language.split("-")[0].lower()
+
+
+def register(folder: Path, language: str) -> None:
+    """Use the messages.yaml of a language folder, if it has one, for its language (see
+    content.load_library)."""
+    path, code = Path(folder) / "messages.yaml", _code(language)
+    if path.is_file() and _ADDED.get(code) != path.resolve():
+        _ADDED[code] = path.resolve()
+        catalogue.cache_clear()
 
 
 @lru_cache(maxsize=None)
 def catalogue(language: str = "en") -> Messages:
     """The messages for a language tag such as 'es-US' (only the part before '-' counts)."""
-    path = _FOLDER / f"{language.split('-')[0].lower()}.yaml"
+    code = _code(language)
+    path = _ADDED.get(code) or bundled("content") / code / "messages.yaml"
     if not path.is_file():
         raise InputError([f"{language}: no message catalogue for this language. Fix: add"
-                          f" booklet/messages/{path.name} with every key of en.yaml."])
+                          f" messages.yaml to its content folder ({code}/), with every key of"
+                          " content/en/messages.yaml."])
     with open(path, encoding="utf-8") as handle:
-        return Messages(yaml.safe_load(handle), path)
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict):
+        raise InputError([f"{path}: (top level): is not a list of messages. Fix: write one"
+                          " 'key: text' line per message, as in content/en/messages.yaml."])
+    return Messages(data, path)
 
 
 def format_date(date: dt.date, language: str = "en") -> str:

@@ -39,11 +39,12 @@ from .. import request as build_path
 from ..copies.workshop import Workshop
 from ..errors import BookletError, InputError
 from ..fhir import bundle_patient, content_context
-from ..language import LANGUAGES
+from ..content import content_languages
+from ..language import language_info
 from ..resources import bundled, bundled_styles
 from ..style import PAPERS
 from .form import ALL_SECTIONS, ROWS, FormValues, field_id, fill_in, read_form, to_request
-from .strings import ui_strings
+from .strings import UI_LANGUAGES, ui_strings
 
 MAX_REQUEST_BYTES = 64 * 1024       # a full form is a few kB
 FHIR_MAX_BYTES = 10 * 1024 * 1024   # one patient's FHIR bundle (POST /fhir only)
@@ -80,10 +81,17 @@ def create_app(content: Path | None = None, style: str = "default",
     def library(language: str):
         return workshop.library(content_root, language)
 
+    @functools.cache
+    def booklet_languages() -> dict[str, str]:
+        """The languages the content holds, each named in itself: {code: name}."""
+        return {code: ui_strings(code)["language_name"] if code in UI_LANGUAGES
+                else language_info(content_root / code).native_name
+                for code in content_languages(content_root) if code}
+
     def ui_language(body: bool = True) -> str:
         """The interface's language: the form's `ui` field, else ?ui= (a GET), else English."""
         chosen = (request.form.get("ui") if body else None) or request.args.get("ui") or ""
-        return chosen if chosen in LANGUAGES else "en"
+        return chosen if chosen in UI_LANGUAGES else "en"
 
     @functools.cache
     def fhir_context():
@@ -245,7 +253,7 @@ def create_app(content: Path | None = None, style: str = "default",
             error_list=[(key, text) for key, text in errors.items()],
             sections=list(lib.sections.values()), presets=list(lib.presets.values()),
             plan_keywords=_plan_choices(library("en"), lib), styles=styles, papers=PAPERS,
-            languages={code: ui_strings(code)["language_name"] for code in LANGUAGES},
+            languages=booklet_languages(),
             all_sections=ALL_SECTIONS, preview=preview, csrf=token, focus=focus, labels=labels,
             notice=notice, fhir_field=FHIR_FIELD,
             columns={kind: columns for kind, (columns, _) in ROWS.items()},

@@ -14,6 +14,9 @@ def _read(code: str) -> dict:
     return yaml.safe_load((FOLDER / f"{code}.yaml").read_text(encoding="utf-8"))
 
 
+UI_LANGUAGES = frozenset(p.stem for p in FOLDER.glob("*.yaml"))   # the form's own languages
+
+
 def ui_strings(code: str) -> dict:
     """Every string the form shows, in language `code` (en or es); the catalogues hold the
     same keys (a test checks)."""

@@ -1,0 +1,141 @@
+"""A language is data: a folder added with --content builds with no code change.
+
+The test language is the pseudo-locale qps-ploc (tests/pseudo.py), made with `booklet translate`
+from the English content: accented, about 40% longer, every string in brackets."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from booklet.cli import main
+from booklet.content import load_library
+from booklet.editorial import handout_page_limit
+from booklet.language import language_info
+
+sys.path.insert(0, str(Path(__file__).parent))
+import pseudo  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+# Handouts that overflow their sheet when every string is 40% longer: a translation about that
+# much longer than the English would need them cut. Listed so a new overflow fails the test.
+OVERFLOWS_AT_140_PERCENT = {"what-is-a-pnet", "stage-and-grade", "choosing-treatment",
+                            "chemotherapy", "hormone-symptom-medicines", "when-to-call"}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("pseudo")
+    content = pseudo.pseudo_content(tmp, REPO / "content")
+    styles = pseudo.pseudo_styles(tmp, REPO / "styles")
+    return content, styles, tmp
+
+
+def run(*args):
+    for a in args:                      # -o FILE: its folder exists, as a user's would
+        if isinstance(a, Path) and a.suffix == ".pdf":
+            a.parent.mkdir(parents=True, exist_ok=True)
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result
+
+
+def test_the_added_language_is_found_and_listed(world):
+    content, _, _ = world
+    result = run("list", "--content", content, "--json")
+    assert result.exit_code == 0, result.output
+    codes = [lang["code"] for lang in json.loads(result.output)["languages"]]
+    assert codes == ["en", "es", "qps"]
+    text = run("list", "--content", content).output
+    assert re.search(r"^  qps +English \(\[Éñglîsh ~+\]\)$", text, re.M), text
+
+
+def test_the_added_language_builds_with_its_lang_and_its_own_words(world):
+    content, styles, tmp = world
+    out = tmp / "out" / "qps.pdf"
+    result = run("build", "--content", content, "--lang", "qps", "--style", styles["default"],
+                 "-o", out)
+    assert result.exit_code == 0, result.output
+    with pikepdf.open(out) as pdf:
+        assert str(pdf.Root.Lang) == "qps-ploc"
+    pages = [p.extract_text() for p in pypdf.PdfReader(out).pages]
+    # the layout's own words come from content/qps/messages.yaml: the contents page heading
+    # and every footer are pseudo-localized too
+    english = load_library(REPO / "content", "en")
+    assert "[" in pages[1] and english.info.short_title not in "".join(pages)
+    assert all("[Pàgé " in page for page in pages)
+
+
+def test_its_words_to_know_follow_its_own_dictionary_order(world, tmp_path):
+    content, _, _ = world
+    (content / "qps" / "language.yaml").write_text(
+        "name: Pseudo\nnative_name: Pséûdö\ndirection: ltr\ncollation:\n  own_letters: [ñ]\n"
+        "readability:\n  measure: none\n", encoding="utf-8")
+    language_info.cache_clear()
+    try:
+        info = language_info(content / "qps")
+        assert (info.name, info.own_letters, info.measure) == ("Pseudo", ("ñ",), "none")
+        result = run("check", "--content", content)
+        assert "no reading measure for qps-ploc" in result.output
+    finally:
+        (content / "qps" / "language.yaml").unlink()
+        language_info.cache_clear()
+
+
+def test_a_bad_language_file_is_one_line(world, tmp_path):
+    content, _, _ = world
+    (content / "qps" / "language.yaml").write_text("direction: sideways\n", encoding="utf-8")
+    language_info.cache_clear()
+    try:
+        result = run("build", "--content", content, "--lang", "qps", "-o", tmp_path / "x.pdf")
+        assert result.exit_code != 0 and "Traceback" not in result.output
+        assert "language.yaml: direction: 'sideways' is not ltr or rtl" in result.output
+        assert not (tmp_path / "x.pdf").exists()
+    finally:
+        (content / "qps" / "language.yaml").unlink()
+        language_info.cache_clear()
+
+
+def test_pseudo_handouts_keep_their_page_limit(world):
+    content, styles, tmp = world
+    library = load_library(content, "qps")
+    from booklet.style import load_style
+    limit = handout_page_limit(load_style(styles["default"]))
+    over = set()
+    for sid, section in library.sections.items():
+        if section.handout is None:
+            continue
+        out = tmp / "handouts" / f"{sid}.pdf"
+        result = run("build", "--content", content, "--lang", "qps", "--style",
+                     styles["default"], "--format", "handout", "--section", sid, "-o", out)
+        assert result.exit_code == 0, result.output
+        if len(pypdf.PdfReader(out).pages) > limit:
+            over.add(sid)
+    assert over == OVERFLOWS_AT_140_PERCENT
+
+
+def test_the_pseudo_booklet_builds_in_every_style(world):
+    """Every style prints it, except the two whose larger print cannot fit its 40% longer
+    footer lines: those are refused in one line naming the text to shorten."""
+    content, styles, tmp = world
+    refused = set()
+    for name, style in styles.items():
+        out = tmp / "styled" / f"{name}.pdf"
+        result = run("build", "--content", content, "--lang", "qps", "--style", style, "-o", out)
+        if result.exit_code != 0:
+            assert "fit on one footer line" in result.output and not out.exists()
+            assert len(result.output.strip().splitlines()) == 1, result.output
+            refused.add(name)
+            continue
+        assert result.exit_code == 0, (name, result.output)
+        assert re.search(r"smallest text (1[89]|2\d) pt", result.output), result.output
+        text = "".join(p.extract_text() for p in pypdf.PdfReader(out).pages)
+        untranslated = {w for w in ("Reviewed", "Page ", "Contents", "Words to know")
+                        if w in text}
+        assert not untranslated, untranslated
+    assert refused == {"high-contrast", "tallpine-oncology"}
