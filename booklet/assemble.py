@@ -70,7 +70,8 @@ def add_plan_sections(library: m.Library, sections: Sequence[m.Section],
 def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Section],
                   format: str = "booklet", paper: str | None = None,
                   full_glossary: bool = False, patient: m.Patient | None = None,
-                  fillable: bool = False, duplex: bool = False) -> m.DocumentPlan:
+                  fillable: bool = False, duplex: bool = False,
+                  draft: bool = False) -> m.DocumentPlan:
     """Gather the question groups and glossary terms the chosen sections need."""
     if format not in FORMATS:
         raise InputError([f"--format: unknown format '{format}'. Fix: use booklet or handout."])
@@ -95,7 +96,7 @@ def plan_document(library: m.Library, style: m.Style, sections: Sequence[m.Secti
         reviewed=min(s.reviewed for s in sections), sections=tuple(sections),
         question_groups=tuple(library.groups[g] for g in group_ids),
         terms=tuple(terms) if format == "booklet" else (), patient=patient, fillable=fillable,
-        duplex=duplex, sheets=sheets, sources=tuple(dict.fromkeys(src for s in sections for src in s.sources)))
+        duplex=duplex, draft=draft, sheets=sheets, sources=tuple(dict.fromkeys(src for s in sections for src in s.sources)))
 
 
 def _sheet(library: m.Library, section: m.Section) -> m.Sheet:

@@ -99,12 +99,15 @@ json_option = click.option("--json", "as_json", is_flag=True,
 @click.option("--duplex", is_flag=True,
               help="For printing on both sides: parts start on right-hand pages, footers on"
                    " the outside edge, a wider inner margin.")
+@click.option("--draft", is_flag=True,
+              help="Print a translation whose text is not all reviewed yet, marked 'Draft"
+                   " translation, not reviewed' in every footer.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("booklet.pdf"), show_default=True,
               help="The PDF file to write; - writes it to standard output.")
 def build(content_dir, lang, style_name, preset, section_ids, everything, format_, paper,
           full_glossary, standard_print, patient_file, fhir_file, today, name, plan_keywords,
-          fillable, duplex, output) -> None:
+          fillable, duplex, draft, output) -> None:
     """Build one booklet or handout as a PDF."""
     from .output import write_atomic
     from .patient import load_patient, patient_from_options
@@ -125,7 +128,7 @@ def build(content_dir, lang, style_name, preset, section_ids, everything, format
         content=content_dir, language=lang, style=style_name, preset=preset,
         sections=tuple(section_ids), everything=everything, format=format_, paper=paper,
         full_glossary=full_glossary, standard_print=standard_print, fillable=fillable,
-        duplex=duplex, patient=patient))
+        duplex=duplex, draft=draft, patient=patient))
     for note in made.notes:
         say(f"note: {note}", err=True)
     pdf, pages, sections = made.pdf, made.pages, made.plan.sections

@@ -15,7 +15,7 @@ from .errors import InputError
 from .fonts import check_glyphs, fonts_for
 from .language import language_info
 from .layout.document import measure_pages
-from .readability import grade, inflesz, inflesz_band
+from .readability import grade, has_dictionary, inflesz, inflesz_band
 from .yamlfile import shown
 
 REVIEW_MAX_AGE = dt.timedelta(days=2 * 365)
@@ -57,6 +57,12 @@ def check_library(library: m.Library, today: dt.date) -> list[Finding]:
     """Findings for a valid library: unlisted terms, missing sources, stale reviews, grades."""
     findings: list[Finding] = []
     grades = {}
+    from .translate import unreviewed
+    for name, counts in unreviewed(library.root).items():
+        findings.append(Finding("problem", f"{shown(library.root / name)}: {counts['initial']}"
+                                f" units not translated, {counts['translated']} not reviewed"
+                                " (translation.yaml). Fix: translate and review them, then"
+                                " import the translation again."))
     scoring = _readability(library)
     if scoring is None:
         findings.append(Finding("info", f"{shown(library.root)}: no reading measure for"
@@ -137,8 +143,8 @@ def _readability(library: m.Library):
     """How to score a section's text: (name, measure, limit, target, lower is easier), as the
     language's language.yaml says; None when the language has no reading measure."""
     language, measure = library.info.language, language_info(library.root).measure
-    if measure == "none":
-        return None
+    if measure == "none" or (measure == "flesch-kincaid" and not has_dictionary(language)):
+        return None                     # no syllable dictionary: no grade to trust
     if measure == "inflesz":
         return "INFLESZ", inflesz, INFLESZ_LIMIT, INFLESZ_TARGET, False
     return ("reading grade", lambda text: grade(text, language), GRADE_LIMIT, GRADE_TARGET,

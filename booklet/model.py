@@ -320,5 +320,6 @@ class DocumentPlan:
     patient: Patient | None = None
     fillable: bool = False  # tick boxes and write-in lines become PDF form fields
     duplex: bool = False    # printed on both sides: parts start on right-hand pages
+    draft: bool = False     # a translation not all reviewed: every footer says so
     sheets: tuple[Sheet, ...] = ()  # a handout: one sheet per section, from its short form
     sources: tuple[Source, ...] = ()  # a booklet's numbered list: each cited work once

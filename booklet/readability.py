@@ -15,6 +15,11 @@ def _dictionary(language: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=language.replace("-", "_"), left=1, right=1)
 
 
+def has_dictionary(language: str) -> bool:
+    """Whether pyphen can count syllables in this language (a tag like en-US)."""
+    return pyphen.language_fallback(language.replace("-", "_")) is not None
+
+
 def syllables(word: str, language: str = "en_US") -> int:
     """Syllables in a word: hyphenation points plus one (silent final 'e' not counted)."""
     word = word.lower()

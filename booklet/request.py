@@ -12,8 +12,10 @@ from pathlib import Path
 from . import model as m
 from .assemble import add_plan_sections, choose_sections, plan_document
 from .copies.workshop import Workshop
+from .errors import InputError
 from .output import build_pdf
 from .resources import bundled, style_path
+from .yamlfile import shown
 
 PLAN_ON_HANDOUT = ("plan keywords add sections to a booklet only; this handout prints the"
                    " sections chosen for it.")
@@ -36,6 +38,7 @@ class BookletRequest:
     fillable: bool = False          # form fields for tick boxes, answer lines and notes
     duplex: bool = False            # for double-sided printing: parts start on right-hand pages
     patient: m.Patient | None = None   # a personal booklet's patient
+    draft: bool = False             # allow a translation not all reviewed, marked as a draft
 
 
 @dataclass(frozen=True)
@@ -56,12 +59,31 @@ def plan_request(request: BookletRequest, workshop: Workshop) -> tuple[m.Documen
     style = workshop.style(style_path(request.style), request.standard_print)
     sections = choose_sections(library, request.preset, request.sections, request.everything)
     sections = add_plan_sections(library, sections, patient, request.format)
+    draft = _unreviewed_translation(library, request.draft)
     notes = ()
     if request.format == "handout" and patient is not None and patient.plan:
         notes = (PLAN_ON_HANDOUT,)
     plan = plan_document(library, style, sections, request.format, request.paper,
-                         request.full_glossary, patient, request.fillable, request.duplex)
+                         request.full_glossary, patient, request.fillable, request.duplex,
+                         draft)
     return plan, notes
+
+
+def _unreviewed_translation(library: m.Library, draft: bool) -> bool:
+    """Whether the document is a marked draft: its language folder's translation.yaml (from
+    `booklet translate import`) still has units not reviewed. Without --draft that stops the
+    build."""
+    from .translate import unreviewed
+    counts = unreviewed(library.root)
+    if not counts:
+        return False
+    if not draft:
+        initial = sum(c["initial"] for c in counts.values())
+        translated = sum(c["translated"] for c in counts.values())
+        raise InputError([f"{shown(library.root / 'translation.yaml')}: {initial} units are not"
+                          f" translated and {translated} not reviewed yet. Fix: finish the"
+                          " review and import it, or build with --draft for a marked draft."])
+    return True
 
 
 def make_booklet(request: BookletRequest, workshop: Workshop | None = None) -> Booklet:

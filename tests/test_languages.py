@@ -139,3 +139,36 @@ def test_the_pseudo_booklet_builds_in_every_style(world):
                         if w in text}
         assert not untranslated, untranslated
     assert refused == {"high-contrast", "tallpine-oncology"}
+
+
+def test_an_unreviewed_translation_is_refused_unless_a_marked_draft(world, tmp_path):
+    """A translation imported with units only 'translated' (not reviewed): check reports
+    them, build refuses, and build --draft says so in every footer."""
+    import shutil
+    content, styles, _ = world
+    draft = tmp_path / "content"
+    shutil.copytree(content, draft)
+    status = draft / "qps" / "translation.yaml"
+    status.write_text(status.read_text(encoding="utf-8").replace(": reviewed", ": translated", 3),
+                      encoding="utf-8")
+    messages = draft / "qps" / "messages.yaml"     # the pseudo phrase is too long for a footer
+    messages.write_text(re.sub(r"(?m)^draft_translation: .*$",
+                               "draft_translation: '[Dràft, ñöt révîéwéd]'",
+                               messages.read_text(encoding="utf-8")), encoding="utf-8")
+    checked = run("check", "--content", draft)
+    assert checked.exit_code != 0
+    assert re.search(r"qps/\S+\.yaml: 0 units not translated, \d not reviewed", checked.output)
+    out = tmp_path / "out" / "draft.pdf"
+    refused = run("build", "--content", draft, "--lang", "qps", "-o", out)
+    assert refused.exit_code != 0 and not out.exists()
+    assert "not reviewed yet. Fix: finish the review" in refused.output
+    assert len(refused.output.strip().splitlines()) == 1
+    built = run("build", "--content", draft, "--lang", "qps", "--draft", "--style",
+                styles["default"], "-o", out)
+    assert built.exit_code == 0, built.output
+    pages = [p.extract_text() for p in pypdf.PdfReader(out).pages]
+    assert all("[Dràft, ñöt révîéwéd]" in page for page in pages)
+    # the English and reviewed languages are not drafts
+    english = run("build", "--content", draft, "--lang", "en", "--draft", "-o", tmp_path / "out" / "en.pdf")
+    assert english.exit_code == 0
+    assert "Draft translation" not in pypdf.PdfReader(tmp_path / "out" / "en.pdf").pages[1].extract_text()

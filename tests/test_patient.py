@@ -144,8 +144,9 @@ BAD_PATIENTS = [
      "patients/x.yaml: care_team[2].name: is missing. Fix: add 'name:' (their name)."),
     ("name on two lines", "name: Alex Example", 'name: "Alex\\nExample"',
      "patients/x.yaml: name: must be one line. Fix: remove the line breaks."),
-    ("language booklet does not print", "name: Alex Example", "name: Alex Example\nlang: fr",
-     "patients/x.yaml: lang: 'fr' is not valid: write en or es (en-US and es-US also work)."),
+    ("not a language code", "name: Alex Example", "name: Alex Example\nlang: french",
+     "patients/x.yaml: lang: 'french' is not valid: write a language code such as en or es"
+     " (en-US also works)."),
 ]
 
 

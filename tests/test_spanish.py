@@ -233,7 +233,8 @@ def test_unknown_language_is_one_clear_line(tmp_path):
     result = CliRunner().invoke(main, ["build", "--lang", "fr", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2
     assert result.output.strip().splitlines()[-1] == \
-        "Error: --lang: 'fr' is not a language booklet prints. Fix: use one of en, es."
+        "Error: content/fr: no content in fr here. Fix: choose --lang en or es, or add" \
+        " content/fr/booklet.yaml and its sections."
     assert not (tmp_path / "x.pdf").exists()
 
 
@@ -241,7 +242,7 @@ def test_one_language_content_folder_refuses_another_language(tmp_path):
     result = CliRunner().invoke(main, ["build", "--content", str(CONTENT / "en"), "--lang",
                                        "es", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2
-    assert "booklet.yaml: language: this content is in en-US, not es-US" in result.output
+    assert "booklet.yaml: language: this content is in en-US, not es." in result.output
 
 
 def test_a_section_missing_in_spanish_is_an_error_not_english(tmp_path):
@@ -265,7 +266,7 @@ def test_style_text_without_spanish_is_an_error_naming_the_field(tmp_path):
     result = runner.invoke(main, ["build", "--style", str(style), "--lang", "es",
                                   "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2
-    assert "brand.yaml: contacts.hours: no Spanish (es) text. Fix: write it once per" \
+    assert "brand.yaml: contacts.hours: no es text. Fix: write it once per" \
            " language, like 'hours: {en: ..., es: ...}'." in result.output
     result = runner.invoke(main, ["build", "--style", str(style), "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 0, result.output

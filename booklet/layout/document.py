@@ -133,7 +133,8 @@ def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int) -> LayoutDoc:
     """A doc template for the plan, writing into a BytesIO (`doc.filename`), with footers
     that say 'Page N of total_pages'."""
     msgs = catalogue(plan.info.language)
-    footer = Footer(theme, plan.info.short_title, msgs["page_of"],
+    title = msgs["draft_translation"] if plan.draft else plan.info.short_title
+    footer = Footer(theme, title, msgs["page_of"],
                     msgs["reviewed"].format(date=format_date(plan.reviewed, plan.info.language)),
                     duplex=plan.duplex)
     footer.total = total_pages
