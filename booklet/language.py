@@ -75,8 +75,8 @@ def language_info(folder: Path) -> Language:
     if measure not in MEASURES:
         raise bad("readability.measure", f"'{measure}' is not one booklet knows. Fix: use"
                   f" {', '.join(MEASURES)} (none: no reading measure for this language).")
-    letters = ((raw.get("collation") or {}).get("own_letters") or []) \
-        if isinstance(raw.get("collation"), (dict, type(None))) else None
+    collation = raw.get("collation") or {}
+    letters = (collation.get("own_letters") or []) if isinstance(collation, dict) else None
     if not isinstance(letters, list) or not all(isinstance(x, str) and len(x) == 1
                                                 for x in letters):
         raise bad("collation.own_letters", "is not a list of single letters. Fix: write"

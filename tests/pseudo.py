@@ -32,7 +32,7 @@ def pseudo(text: str) -> str:
     return f"[{' '.join(words)} {padding}]"
 
 
-def _pseudo_children(source: ET.Element, target: ET.Element, first: bool, last: bool) -> None:
+def _pseudo_children(source: ET.Element, target: ET.Element) -> None:
     """Copy source into target, accenting every piece of text; brackets go around the whole."""
     target.text = (source.text or "").translate(_ACCENTED)
     for child in source:
@@ -52,7 +52,7 @@ def make_pseudo_language(content: Path) -> Path:
             target = ET.SubElement(segment, q("target"))
         target.clear()
         if len(source):                   # inline codes (**bold**): accent, keep the codes
-            _pseudo_children(source, target, True, True)
+            _pseudo_children(source, target)
             target.text = "[" + (target.text or "")
             tail = target[-1]
             tail.tail = (tail.tail or "") + " " + "~" * max(1, round(len("".join(source.itertext())) * 0.4)) + "]"
