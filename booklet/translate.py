@@ -180,7 +180,7 @@ def parse_lang(value: str) -> tuple[str, str]:
 def _add_text(parent: ET.Element, text: str) -> None:
     """Text with **bold** as <pc> elements, numbered from 1."""
     parts = _BOLD.split(text)
-    parent.text, last = parts[0], parent
+    parent.text = parts[0]
     for n, i in enumerate(range(1, len(parts), 2), start=1):
         pc = ET.SubElement(parent, _q("pc"), {"id": str(n), "type": "fmt", "subType": "xlf:b"})
         pc.text, pc.tail = parts[i], parts[i + 1]
