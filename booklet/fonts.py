@@ -6,14 +6,16 @@ no document. What is reused across documents lives on booklet.copies.Workshop.
 
 A style's font may lack characters (Atkinson Hyperlegible has no Vietnamese ễ or ị). Such
 characters print in the fallback families: Noto Sans, then (registered only when text needs
-them) Noto Sans Arabic, Devanagari and Thai; both in paragraphs (`with_fallback`) and in text
-drawn straight on the canvas (`draw_text`); one that no font has stops the build. Text in
-those three scripts is shaped, in paragraphs only (booklet.scripts).
+them) Noto Sans Arabic, Heebo (Hebrew), Noto Sans Devanagari and Thai, then Noto Sans CJK
+made into TrueType a block at a time (booklet.cjk); both in paragraphs (`with_fallback`) and
+in text drawn straight on the canvas (`draw_text`); one that no font has stops the build.
+Arabic, Hebrew, Devanagari and Thai text is shaped, in paragraphs only (booklet.scripts).
 """
 from __future__ import annotations
 
 import hashlib
 import html
+import io
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,8 +26,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from . import cjk, scripts
 from . import model as m
-from . import scripts
 from .errors import InputError
 from .yamlfile import shown
 
@@ -34,7 +36,7 @@ LAYOUT_CHARACTERS = "•·–—0123456789.,:;()"
 FALLBACK_FAMILY = "Noto Sans"  # fontpkg-noto-sans: Latin (with Vietnamese), Greek, Cyrillic
 # After Noto Sans, for the scripts it lacks (fontpkg-noto-sans-arabic, ...): each registered
 # on first need, so Latin-only documents never load them.
-SCRIPT_FAMILIES = ("Noto Sans Arabic", "Noto Sans Devanagari", "Noto Sans Thai")
+SCRIPT_FAMILIES = ("Noto Sans Arabic", "Heebo", "Noto Sans Devanagari", "Noto Sans Thai")
 
 _TAG = re.compile(r"(<[^>]*>)")
 _SPACE = re.compile(r"(\s+)")
@@ -67,6 +69,7 @@ class FontSet:
             fonts = fonts.fallback
         if text and not all(any(f.has(c) for f in chain) for c in text):
             chain.extend(f for f in script_fallbacks() if f not in chain)
+            chain.extend(cjk_fallbacks(text))
         return tuple(chain)
 
     def family_for(self, text: str) -> "FontSet | None":
@@ -110,7 +113,7 @@ class FontSet:
                        for face, run in _runs(_TOKEN.findall(word), face_of))
 
     def _shaped(self, part: str) -> str:
-        """Markup text with Arabic, Devanagari or Thai: each such word (a right-to-left run:
+        """Markup text with Arabic, Hebrew, Devanagari or Thai: each such word (a right-to-left run:
         one word) in one font, marked up for shaping; the rest as `_word` does it."""
         out: list[str] = []
         for kind, text in scripts.units(html.unescape(part)):
@@ -133,7 +136,7 @@ class FontSet:
         if self.fallback is None or (text.isascii() and _has_ascii(self.regular, self.bold)):
             return [(font, text)]
         if scripts.COMPLEX.search(text):
-            raise InputError([f"'{text}': Arabic, Devanagari and Thai text is printed in"
+            raise InputError([f"'{text}': Arabic, Hebrew, Devanagari and Thai text is printed in"
                               " paragraphs only, not in the footer yet. Fix: write this text"
                               " in another script."])
         chain = self.chain(text)
@@ -257,7 +260,7 @@ def register_fallback() -> FontSet | None:
 
 @lru_cache(maxsize=None)
 def script_fallbacks() -> tuple[FontSet, ...]:
-    """Noto Sans Arabic, Devanagari and Thai (those installed), registered once, on first
+    """Noto Sans Arabic, Heebo, Noto Sans Devanagari and Thai (those installed), registered once, on first
     need: each variable font's default instance for both faces."""
     import fontpkg
 
@@ -273,6 +276,26 @@ def script_fallbacks() -> tuple[FontSet, ...]:
         _map_faces(fonts)
         out.append(fonts)
     return tuple(out)
+
+
+def cjk_fallbacks(text: str) -> tuple[FontSet, ...]:
+    """Noto Sans CJK for the blocks of the Chinese, Japanese and Korean characters of `text`
+    (booklet.cjk), each registered on first need."""
+    return tuple(f for f in map(_cjk_block, cjk.blocks(text)) if f is not None)
+
+
+@lru_cache(maxsize=None)
+def _cjk_block(block: int) -> FontSet | None:
+    regular = cjk.block_font("regular", block)
+    if regular is None:
+        return None
+    bold = cjk.block_font("bold", block) or regular
+    fonts = FontSet("Noto Sans CJK JP", f"NotoSansCJKjp-{block:04X}-Regular",
+                    f"NotoSansCJKjp-{block:04X}-Bold")
+    for name, data in ((fonts.regular, regular), (fonts.bold, bold)):
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+    _map_faces(fonts)
+    return fonts
 
 
 def _map_faces(names: FontSet) -> None:
@@ -320,12 +343,6 @@ def check_glyphs(fonts: FontSet, texts: Iterable[tuple[str, str]]) -> None:
     """Stop before drawing if a character to be printed is in no font of the chain."""
     for where, text in texts:
         for char in _uncovered(fonts, text)[:1]:
-            script = scripts.unsupported_script(char)
-            if script:
-                raise InputError([f"{where}: the character '{char}' (U+{ord(char):04X}) is"
-                                  f" {script} text, which booklet cannot print yet. Fix:"
-                                  " write the text in a script booklet supports (for a"
-                                  " name, in Latin letters)."])
             also = f" or {fonts.fallback.family}" if fonts.fallback else ""
             raise InputError([f"{where}: the character '{char}' (U+{ord(char):04X}) is not in the"
                               f" font {fonts.family}{also}. Fix: replace it, or choose a font"
@@ -333,5 +350,5 @@ def check_glyphs(fonts: FontSet, texts: Iterable[tuple[str, str]]) -> None:
         unit = _unshapeable(fonts, text) if scripts.COMPLEX.search(text) else ""
         if unit:
             raise InputError([f"{where}: '{unit}' mixes characters no one font has all of"
-                              " (a word in Arabic, Devanagari or Thai is drawn in one font)."
+                              " (a word in Arabic, Hebrew, Devanagari or Thai is drawn in one font)."
                               " Fix: put a space between the scripts."])

@@ -1,4 +1,5 @@
-"""Scripts that need shaping: Arabic (right to left, joined), Devanagari and Thai.
+"""Scripts that need shaping: Arabic and Hebrew (right to left; Arabic joined), Devanagari
+and Thai.
 
 Paragraph text in these scripts is marked up here, before reportlab parses it:
 
@@ -23,30 +24,14 @@ from xml.sax.saxutils import escape
 
 ARABIC = "\u0600-\u06FF\u0750-\u077F\u0870-\u08FF\uFB50-\uFDFF\uFE70-\uFEFE"
 DEVANAGARI = "\u0900-\u097F\uA8E0-\uA8FF"
+HEBREW = "\u0590-\u05FF\uFB1D-\uFB4F"
 THAI = "\u0E00-\u0E7F"
-COMPLEX = re.compile(f"[{ARABIC}{DEVANAGARI}{THAI}]")
-RIGHT_TO_LEFT = re.compile(f"[{ARABIC}]")
-# Scripts with no font package yet: the build stops naming the script.
-UNSUPPORTED = (
-    ("Hebrew", re.compile("[\u0590-\u05FF\uFB1D-\uFB4F]")),
-    ("Chinese, Japanese and Korean", re.compile(
-        "[\u1100-\u11FF\u2E80-\u2FDF\u3000-\u303F\u3040-\u30FF\u3100-\u31FF\u3200-\u4DBF"
-        "\u4E00-\u9FFF\uA960-\uA97F\uAC00-\uD7FF\uF900-\uFAFF\uFF00-\uFFEF"
-        "\U00020000-\U0003FFFF]")),
-)
-
+COMPLEX = re.compile(f"[{ARABIC}{HEBREW}{DEVANAGARI}{THAI}]")
+RIGHT_TO_LEFT = re.compile(f"[{ARABIC}{HEBREW}]")
 ACTUAL_TEXT_RUN = "actual_text"          # the onDraw callback's name (booklet.tagging.canvas)
 ACTUAL_TEXT_MARK = f'name="{ACTUAL_TEXT_RUN}"'   # in a paragraph's markup: shape it
 NO_BREAK_SPACE = "\u00a0"
 _SPACE = re.compile(r"(\s+)")
-
-
-def unsupported_script(char: str) -> str | None:
-    """The name of the script of `char` when it is one booklet cannot print yet."""
-    for name, pattern in UNSUPPORTED:
-        if pattern.match(char):
-            return name
-    return None
 
 
 def actual_text_label(text: str) -> str:

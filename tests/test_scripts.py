@@ -1,5 +1,5 @@
-"""Patient text in any script: Arabic (right to left, joined), Devanagari and Thai (shaped),
-Cyrillic, Greek and Vietnamese, built through the one build path and read back from the PDF.
+"""Patient text in any script: Arabic and Hebrew (right to left; Arabic joined), Devanagari
+and Thai (shaped), Cyrillic, Greek, Vietnamese, Chinese, Japanese and Korean, built through the one build path and read back from the PDF.
 
 Shaped glyphs have private-use codes in ToUnicode; each shaped run is wrapped in a /Span with
 /ActualText. The reader here honours it: it walks pdfium's page objects with their marked
@@ -10,23 +10,27 @@ honours ActualText too, but reorders the Arabic it gets from it: it reads "سا�
 from __future__ import annotations
 
 import ctypes
+import io
 import re
 import unicodedata
 from pathlib import Path
 
 import page
 import pdfplumber
+import pikepdf
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 import uharfbuzz
 
+from booklet import cjk
 from booklet.copies.workshop import Workshop
 from booklet.errors import InputError
 from booklet.fonts import FontSet, register_family
 from booklet.patient import patient_from_data
 from booklet.request import BookletRequest, make_booklet
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 
 import structure
 
@@ -37,6 +41,10 @@ NAMES = {
     "russian": "Анна Иванова",
     "greek": "Νίκος Παπαδόπουλος",
     "vietnamese": "Nguyễn Thị Ánh",
+    "hebrew": "שרה כהן",
+    "chinese": "王小明",
+    "japanese": "山田 はなこ",
+    "korean": "김민준",
 }
 DOCTOR, ROLE, PLACE = "د. خالد يوسف", "طبيب الأورام", "مستشفى الملك فهد 12"
 
@@ -79,20 +87,21 @@ _workshops: dict = {}
 # --- reading text back, with /ActualText ------------------------------------------------------
 
 def _actual_text(obj) -> tuple[int, str] | None:
-    """(mark index, text) of the innermost /ActualText around a page object, if any."""
+    """(mark index, text) of the innermost /ActualText around a page object, if any. (The
+    string's raw bytes, as a blob: pdfium's string getter reads them as PDFDocEncoding and
+    loses every byte above 0x7F, so Hebrew's U+05D0... would come back broken.)"""
     for i in reversed(range(pdfium_c.FPDFPageObj_CountMarks(obj.raw))):
         mark = pdfium_c.FPDFPageObj_GetMark(obj.raw, i)
         needed = ctypes.c_ulong()
-        if not pdfium_c.FPDFPageObjMark_GetParamStringValue(mark, b"ActualText", None, 0,
-                                                            ctypes.byref(needed)):
+        if not pdfium_c.FPDFPageObjMark_GetParamBlobValue(mark, b"ActualText", None, 0,
+                                                          ctypes.byref(needed)):
             continue
-        buffer = ctypes.create_string_buffer(needed.value)
-        pdfium_c.FPDFPageObjMark_GetParamStringValue(
-            mark, b"ActualText", ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)),
-            needed.value, ctypes.byref(needed))
-        # pdfium hands the string's bytes back one to a UTF-16 unit, without the BOM
-        raw = buffer.raw[:needed.value].decode("utf-16-le").rstrip("\x00").encode("latin-1")
-        return i, raw.removeprefix(b"\xfe\xff").decode("utf-16-be")
+        buffer = (ctypes.c_ubyte * needed.value)()
+        pdfium_c.FPDFPageObjMark_GetParamBlobValue(mark, b"ActualText", buffer, needed.value,
+                                                   ctypes.byref(needed))
+        raw = bytes(buffer)[:needed.value]
+        assert raw.startswith(b"\xfe\xff"), raw      # UTF-16BE with its byte order mark
+        return i, raw[2:].decode("utf-16-be")
     return None
 
 
@@ -188,7 +197,7 @@ def test_each_name_reads_back_exactly(tmp_path_factory, script, reuse):
 @pytest.mark.parametrize("style", ["default", "high-contrast", "juniper-bay-cancer-clinic",
                                    "tallpine-oncology"])
 def test_every_bundled_style_prints_the_names(tmp_path_factory, style):
-    for script in ("arabic", "hindi", "thai"):
+    for script in ("arabic", "hebrew", "hindi", "thai", "chinese", "korean"):
         path = build(tmp_path_factory, NAMES[script], False, style)
         texts = element_texts(path)
         assert nfc(NAMES[script]) in texts and nfc(PLACE) in texts
@@ -225,6 +234,63 @@ def test_the_arabic_name_is_drawn_right_to_left_and_joined(tmp_path_factory):
     render(path, 0, "/tmp/scripts-arabic.png")
 
 
+def test_the_hebrew_name_is_drawn_right_to_left(tmp_path_factory):
+    name = NAMES["hebrew"]
+    path = build(tmp_path_factory, name, False, arabic_details=False)
+    glyphs = drawn_glyphs(path, 0, "Heebo")            # on the cover, only the name is Hebrew
+    font = _font_named("Heebo-Regular")
+    letters = [font.face.charToGlyph[ord(c)] for c in name if not c.isspace()]
+    drawn = [(x, g) for x, g in glyphs if g in letters]
+    assert [g for _, g in drawn] == letters[::-1]      # last letter drawn first, leftmost
+    assert [x for x, _ in drawn] == sorted(x for x, _ in drawn)
+    render(path, 0, "/tmp/scripts-hebrew.png")
+
+
+@pytest.mark.parametrize("script", ["chinese", "japanese", "korean"])
+def test_cjk_names_are_drawn_in_truetype_fonts_made_from_noto_sans_cjk(tmp_path_factory,
+                                                                       script):
+    name = NAMES[script]
+    path = build(tmp_path_factory, name, False, arabic_details=False)
+    with pdfplumber.open(path) as pdf:
+        chars = [c for c in pdf.pages[0].chars if cjk.CJK.match(c["text"])]
+    assert "".join(c["text"] for c in chars) == name.replace(" ", "")
+    assert {c["fontname"].split("+")[-1].rsplit("-", 1)[0] for c in chars} == \
+        {"NotoSansCJKjp-Regular"}
+    assert min(c["size"] for c in chars) >= 18
+    with pikepdf.open(path) as pdf:
+        files = [f.FontDescriptor for f in _descendant_fonts(pdf)
+                 if "NotoSansCJK" in str(f.BaseFont)]
+        assert files and all("/FontFile2" in d for d in files)   # TrueType outlines, embedded
+    render(path, 0, f"/tmp/scripts-{script}.png")
+
+
+def _descendant_fonts(pdf):
+    for pdf_page in pdf.pages:
+        for font in pdf_page.Resources.Font.values():
+            yield from (font.DescendantFonts if "/DescendantFonts" in font else [font])
+
+
+def test_a_cjk_block_font_is_the_same_made_or_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    block = ord("王") >> cjk.BLOCK_BITS
+    made = cjk._make(cjk._source_file("regular"), "regular", block)
+    cjk.block_font.cache_clear()
+    try:
+        assert cjk.block_font("regular", block) == made          # made, and saved
+        saved = list((tmp_path / "booklet" / "cjk").iterdir())
+        assert len(saved) == 1 and saved[0].read_bytes() == made
+        cjk.block_font.cache_clear()
+        saved[0].write_bytes(made[:-1] + b"!")                   # read back, not made again
+        assert cjk.block_font("regular", block) == made[:-1] + b"!"
+        cjk.block_font.cache_clear()
+        monkeypatch.setenv("XDG_CACHE_HOME", "/proc/no-such-folder")   # cannot be written
+        assert cjk.block_font("regular", block) == made
+    finally:
+        cjk.block_font.cache_clear()
+    font = TTFont("CJK-test", io.BytesIO(made))
+    assert font.face.charToGlyph[ord("王")] and ord(" ") in font.face.charToGlyph
+
+
 def test_the_hindi_name_is_shaped(tmp_path_factory):
     name = NAMES["hindi"]
     path = build(tmp_path_factory, name, False, arabic_details=False)
@@ -251,8 +317,7 @@ def render(path: Path, index: int, png: str) -> None:
 
 @pytest.mark.parametrize("name,char,message", [
     ("Sam 😀", "😀", "is not in the font"),
-    ("山田 太郎", "山", "is Chinese, Japanese and Korean text, which booklet cannot print yet"),
-    ("שרה כהן", "ש", "is Hebrew text, which booklet cannot print yet"),
+    ("Ptah \U00013000", "\U00013000", "is not in the font"),     # Egyptian hieroglyphs
 ])
 def test_a_character_no_font_has_is_a_one_line_error(name, char, message):
     with pytest.raises(InputError) as caught:

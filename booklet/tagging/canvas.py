@@ -227,7 +227,7 @@ def _span_run(property_name: str, valid: re.Pattern, written) -> callable:
 
 # A run of text in another language: /Lang (PDF 1.7, 14.9.2.2).
 _language_run = _span_run("Lang", _TAG, lambda tag: f"({tag})")
-# A shaped run (Arabic, Devanagari, Thai): /ActualText, the typed text as UTF-16BE hex with its
+# A shaped run (Arabic, Hebrew, Devanagari, Thai): /ActualText, the typed text as UTF-16BE hex with its
 # byte order mark (PDF 1.7, 14.9.4), so copied, searched and read-aloud text is what was typed.
 _actual_text_run = _span_run("ActualText", _HEX, lambda digits: f"<{digits}>")
 _SPAN_FLAGS = ("actualtext_open", "lang_open")    # inner first, as they nest
