@@ -194,6 +194,12 @@ def test_each_name_reads_back_exactly(tmp_path_factory, script, reuse):
         assert nfc(typed) in texts
 
 
+@pytest.mark.parametrize("script", ["arabic", "hebrew", "hindi", "chinese", "korean"])
+def test_a_name_prints_the_same_bytes_in_a_batch_as_on_its_own(tmp_path_factory, script):
+    whole = build(tmp_path_factory, NAMES[script], False).read_bytes()
+    assert build(tmp_path_factory, NAMES[script], True).read_bytes() == whole
+
+
 @pytest.mark.parametrize("style", ["default", "high-contrast", "juniper-bay-cancer-clinic",
                                    "tallpine-oncology"])
 def test_every_bundled_style_prints_the_names(tmp_path_factory, style):

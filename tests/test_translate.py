@@ -1,6 +1,7 @@
 """booklet translate: XLIFF 2.0 export and import round trips of the content."""
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import xmlschema
 from click.testing import CliRunner
 
 from booklet.cli import main
@@ -37,7 +39,18 @@ def _dump(library) -> str:
     return re.sub(r"PosixPath\([^)]*\)", "P", repr(out))
 
 
+@functools.cache
+def _schema():
+    """The core of XLIFF 2.0 (tests/fixtures/xliff-2.0-core.xsd)."""
+    return xmlschema.XMLSchema(str(Path(__file__).parent / "fixtures" / "xliff-2.0-core.xsd"))
+
+
+def _schema_errors(data: bytes) -> list[str]:
+    return [f"{e.path}: {e.reason}" for e in _schema().iter_errors(data.decode("utf-8"))]
+
+
 def _check_structure(data: bytes, trg: str) -> ET.Element:
+    assert _schema_errors(data) == []
     root = ET.fromstring(data)
     assert root.tag == X + "xliff" and root.get("version") == "2.0"
     assert root.get("srcLang") == "en-US" and root.get("trgLang") == trg
@@ -50,7 +63,22 @@ def _check_structure(data: bytes, trg: str) -> ET.Element:
             seg = u.find(X + "segment")
             assert seg is not None and seg.find(X + "source") is not None
             assert seg.get("state") in STATES
+            for part in (seg.find(X + "source"), seg.find(X + "target")):
+                codes = [c.get("id") for c in part.iter(X + "pc")]   # unique in their unit
+                assert len(codes) == len(set(codes))
     return root
+
+
+@pytest.mark.parametrize("change", [
+    ('state="final"', 'state="done"'),                   # not a state
+    ("<source>", "<target>x</target><source>"),          # target before source
+    ('<pc id="1"', '<pc'),                               # a code without its id
+    ('<unit id="', '<unit name="'),                      # a unit without its id
+])
+def test_the_schema_finds_what_is_not_xliff(copy, change):
+    data = export_xliff(copy, "es")
+    assert _schema_errors(data) == []
+    assert _schema_errors(data.replace(change[0].encode(), change[1].encode(), 1))
 
 
 def test_spanish_round_trip_same_library_and_pdf(copy, tmp_path):
