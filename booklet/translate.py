@@ -16,6 +16,7 @@ import yaml
 
 from .errors import InputError
 from .language import LANGUAGE_TAG
+from .messages import check_placeholders
 from .yamlfile import read_yaml, shown
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -394,6 +395,8 @@ def read_xliff(path: Path) -> tuple[str, dict[str, Any], dict[str, dict[str, str
 def import_xliff(path: Path, root: Path, replace: bool = False) -> Path:
     """Write root/<code>/ from an XLIFF file, all at once (a temporary folder renamed)."""
     tag, files, states = read_xliff(path)
+    if isinstance(files.get("messages.yaml"), dict):
+        check_placeholders(files["messages.yaml"], f"{shown(path)}: messages.yaml")
     code = tag.split("-")[0].lower()
     root = Path(root)
     if not root.is_dir():

@@ -160,6 +160,8 @@ def test_bold_round_trips(copy, tmp_path):
     (lambda s: s.replace('subType="xlf:b"', 'subType="xlf:i"', 1), "<pc>"),
     (lambda s: s.replace("<xliff", "<xliffy", 1).replace("</xliff>", "</xliffy>"), "XLIFF 2.0"),
     (lambda s: s[:-40], "not well-formed"),
+    (lambda s: s.replace("{page} de {total}", "{pagina} de {total}", 1),
+     "page_of: the placeholders are {pagina}, {total}, not English's {page}, {total}"),
 ])
 def test_bad_xliff_is_one_clear_line(copy, tmp_path, change, message):
     bad = tmp_path / "bad.xlf"
@@ -180,3 +182,17 @@ def test_import_refuses_to_overwrite_without_replace(copy, tmp_path):
     assert result.exit_code != 0 and "--replace" in result.output
     assert CliRunner().invoke(main, [*args, "--replace"]).exit_code == 0
     assert translation_states(copy / "es") is not None and translation_states(copy / "en") is None
+
+
+def test_a_message_with_a_renamed_placeholder_is_one_clear_line(copy, tmp_path):
+    path = copy / "es" / "messages.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("{date}", "{fecha}", 1),
+                    encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = subprocess.run([sys.executable, "-m", "booklet", "build", "--lang", "es",
+                             "--content", str(copy), "--section", "surgery", "-o", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "messages.yaml: " in result.stderr and "{fecha}" in result.stderr
+    assert not out.exists()

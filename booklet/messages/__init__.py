@@ -5,6 +5,7 @@ The bundled languages keep theirs in content/<code>/messages.yaml; a language ad
 from __future__ import annotations
 
 import datetime as dt
+import string
 from functools import lru_cache
 from pathlib import Path
 
@@ -56,7 +57,39 @@ def catalogue(language: str = "en") -> Messages:
     if not isinstance(data, dict):
         raise InputError([f"{path}: (top level): is not a list of messages. Fix: write one"
                           " 'key: text' line per message, as in content/en/messages.yaml."])
+    if code != "en":
+        check_placeholders(data, path)
     return Messages(data, path)
+
+
+def _placeholders(value, where: str) -> set[str]:
+    """The {names} a message (or each text of a list of them) fills in."""
+    texts = value if isinstance(value, list) else [value]
+    try:
+        return {name for text in texts if isinstance(text, str)
+                for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        raise InputError([f"{where}: a '{{' or '}}' is not part of a placeholder. Fix: write"
+                          " placeholders like {page}, and no other braces."]) from None
+
+
+def check_placeholders(data: dict, path) -> None:
+    """Each message of `data` (from `path`) fills in the same {names} as the English one: a
+    translator translates the words around them, never the names."""
+    english = catalogue("en")
+    for key, value in data.items():
+        if key not in english:
+            continue
+        where = f"{path}: {key}"
+        want, got = _placeholders(english[key], where), _placeholders(value, where)
+        if got != want:
+            raise InputError([f"{where}: the placeholders are {_listed(got)}, not English's"
+                              f" {_listed(want)}. Fix: keep each placeholder exactly as in"
+                              " English and translate only the words around it."])
+
+
+def _listed(names: set[str]) -> str:
+    return ", ".join(f"{{{name}}}" for name in sorted(names)) or "none"
 
 
 def format_date(date: dt.date, language: str = "en") -> str:
