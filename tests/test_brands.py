@@ -312,9 +312,9 @@ def test_vietnamese_in_the_footer_title_is_not_lost(tmp_path, content_copy):
     ("ሰላም Clinic", "ሰ", "U+1230", "is not in the font Atkinson Hyperlegible or Noto Sans."
                                    " Fix: replace it, or choose a font that has it in the"
                                    " style."),
-    ("山田 Clinic", "山", "U+5C71", "is Chinese, Japanese and Korean text, which booklet cannot"
-                                  " print yet. Fix: write the text in a script booklet"
-                                  " supports (for a name, in Latin letters).")])
+    ("\U0001F642 Clinic", "\U0001F642", "U+1F642", "is not in the font Atkinson Hyperlegible or"
+                                              " Noto Sans. Fix: replace it, or choose a font"
+                                              " that has it in the style.")])
 def test_a_script_no_font_has_stops_the_build_in_one_line(tmp_path, text, char, code, why):
     path = style_file(tmp_path, brand(clinic=text))
     out = tmp_path / "x.pdf"

@@ -177,11 +177,11 @@ def test_missing_patient_file(tmp_path):
 
 
 def test_character_the_font_lacks_names_the_patient_field(tmp_path):
-    write(tmp_path, PATIENT.replace("Sam Sample", "Sam 李 Sample"))
+    write(tmp_path, PATIENT.replace("Sam Sample", "Sam ሰ Sample"))
     done = build(["build", "--content", str(FIXTURE_CONTENT), "--patient", "patients/x.yaml"],
                  tmp_path)
     assert done.returncode == 2
-    assert done.stderr.startswith("Error: patients/x.yaml: care_team[1].name: the character '李'")
+    assert done.stderr.startswith("Error: patients/x.yaml: care_team[1].name: the character 'ሰ'")
 
 
 # --- plan keywords ---------------------------------------------------------------------------
