@@ -78,7 +78,9 @@ def table_style(theme: Theme, *commands) -> TableStyle:
 def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge) -> Table:
     """A filled, bordered box that may break between its entries (never after the title)."""
     rows = [[[title, entries[0]]]] + [[e] for e in entries[1:]]
-    pad = theme.scale.body * 0.7
+    pad = theme.scale.body * 0.6
+    # the last entry's own space after it is part of the bottom padding: top and bottom match
+    last_space = min(pad, theme.paragraph("item").spaceAfter)
     box = Table(rows, colWidths=[theme.frame_width], style=table_style(
         theme,
         ("BACKGROUND", (0, 0), (-1, -1), fill),
@@ -89,9 +91,9 @@ def boxed(theme: Theme, title: Paragraph, entries: list, fill, edge) -> Table:
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("TOPPADDING", (0, 0), (-1, 0), pad),
-        ("BOTTOMPADDING", (0, -1), (-1, -1), pad),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), pad - last_space),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ), spaceBefore=theme.scale.body * 0.4, spaceAfter=theme.scale.body * 0.7)
+    ), spaceBefore=theme.scale.body * 0.3, spaceAfter=theme.scale.body * 0.7)
     # whole on one page, unless it is taller than a page
     return KeepTogether([tagged(box, "Div")])
 

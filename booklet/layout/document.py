@@ -623,7 +623,7 @@ def _front_header(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
         theme, ("LINEBELOW", (0, 0), (-1, -1), 3, theme.color("primary")),
         ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), pad)),
-        spaceAfter=theme.scale.body * 0.8)
+        spaceAfter=theme.scale.body * 0.5)
     return [tagged(band, "Div")]
 
 
