@@ -54,6 +54,8 @@ _SETTINGS = {
                                        " beside the PDF, named NAME-print.pdf"),
                     required=False),
     "full_glossary": Field(Boolean(), required=False),
+    "draft": Field(Boolean(description="allow a translation not all reviewed; every footer"
+                                       " then says it is a draft"), required=False),
 }
 MANIFEST = Record(description="a batch of booklets to build", fields={
     "defaults": Field(Record(fields=_SETTINGS, description="settings every job starts from"),
@@ -96,7 +98,7 @@ class Job:
             everything=everything, format=self.setting("format", "booklet"),
             paper=self.setting("paper"), full_glossary=bool(self.setting("full_glossary")),
             fillable=bool(self.setting("fillable")), duplex=bool(self.setting("duplex")),
-            patient=patient)
+            draft=bool(self.setting("draft")), patient=patient)
 
     def language(self, patient_lang: str | None = None) -> str | None:
         """The job's own lang, else the patient's, else the manifest defaults' (None: English)."""
@@ -195,7 +197,7 @@ def load_manifest(path: Path, content_dir: Path | None = None,
 def jobs_from_csv(path: Path, preset: str | None, style: str | None,
                   content_dir: Path | None = None, fillable: bool = False,
                   paper: str | None = None, lang: str | None = None,
-                  warn=None, duplex: bool = False) -> list[Job]:
+                  warn=None, duplex: bool = False, draft: bool = False) -> list[Job]:
     """One personal booklet per row of a patient list (columns: id, name, plan, lang), read
     as EHR exports write it: a BOM, header case and spaces, commas, semicolons or tabs, and
     other columns (ignored, with one warning through `warn`). Every row's problems are found
@@ -233,7 +235,7 @@ def jobs_from_csv(path: Path, preset: str | None, style: str | None,
     if others and warn:
         warn(f"{where}: column{'s' if len(others) > 1 else ''} {', '.join(others)} ignored"
              f" (booklet reads {', '.join(CSV_COLUMNS)}).")
-    settings = {"format": "booklet", "fillable": fillable, "duplex": duplex}
+    settings = {"format": "booklet", "fillable": fillable, "duplex": duplex, "draft": draft}
     if preset:
         settings["preset"] = preset
     if style:

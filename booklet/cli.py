@@ -172,6 +172,9 @@ def _print_line(pdf: bytes, paper: str) -> str:
                                                " that do not say).")
 @click.option("--duplex", is_flag=True, help="For printing on both sides (with a manifest:"
                                              " for jobs that do not say).")
+@click.option("--draft", is_flag=True, help="Allow translations not all reviewed, each page"
+                                            " marked as a draft (with a manifest: for jobs"
+                                            " that do not say).")
 @lang_option("The language for jobs and rows that do not give one, nor their patient (en or"
              " es).")
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
@@ -185,7 +188,7 @@ def _print_line(pdf: bytes, paper: str) -> str:
               help="Write a JSON report of every job here.")
 @json_option
 def batch(manifest, content_dir, patient_list, fhir_source, today, preset, style_name, paper,
-          fillable, duplex, lang, out_dir, workers, shard, force, report, as_json) -> None:
+          fillable, duplex, draft, lang, out_dir, workers, shard, force, report, as_json) -> None:
     """Build many PDFs: the jobs of MANIFEST, one booklet per row of --patients, or one per
     bundle of --fhir."""
     from .batch import (default_workers, jobs_from_csv, jobs_from_fhir, load_manifest,
@@ -198,7 +201,7 @@ def batch(manifest, content_dir, patient_list, fhir_source, today, preset, style
     try:
         if fhir_source:
             settings = {"format": "booklet", "fillable": fillable, "duplex": duplex,
-                        **{k: v for k, v in (("preset", preset), ("style", style_name),
+                        "draft": draft, **{k: v for k, v in (("preset", preset), ("style", style_name),
                                              ("paper", paper), ("default_lang", lang)) if v}}
             jobs = jobs_from_fhir(fhir_source, today.date() if today else dt.date.today(),
                                   settings, content_dir,
@@ -206,11 +209,11 @@ def batch(manifest, content_dir, patient_list, fhir_source, today, preset, style
         elif patient_list:
             jobs = jobs_from_csv(patient_list, preset, style_name, content_dir, fillable, paper,
                                  lang, warn=lambda line: say(f"note: {line}", err=True),
-                                 duplex=duplex)
+                                 duplex=duplex, draft=draft)
         else:
             jobs = load_manifest(manifest, content_dir, defaults={
                 "preset": preset, "style": style_name, "paper": paper, "fillable": fillable,
-                "duplex": duplex, "lang": lang})
+                "duplex": duplex, "draft": draft, "lang": lang})
     except InputError as error:
         if len(error.problems) == 1:
             raise

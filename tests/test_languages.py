@@ -12,6 +12,7 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from booklet.cli import main
@@ -141,11 +142,9 @@ def test_the_pseudo_booklet_builds_in_every_style(world):
     assert refused == {"high-contrast", "tallpine-oncology"}
 
 
-def test_an_unreviewed_translation_is_refused_unless_a_marked_draft(world, tmp_path):
-    """A translation imported with units only 'translated' (not reviewed): check reports
-    them, build refuses, and build --draft says so in every footer."""
+def draft_content(content: Path, tmp_path: Path) -> Path:
+    """A copy of the pseudo content whose translation has three units not yet reviewed."""
     import shutil
-    content, styles, _ = world
     draft = tmp_path / "content"
     shutil.copytree(content, draft)
     status = draft / "qps" / "translation.yaml"
@@ -155,6 +154,14 @@ def test_an_unreviewed_translation_is_refused_unless_a_marked_draft(world, tmp_p
     messages.write_text(re.sub(r"(?m)^draft_translation: .*$",
                                "draft_translation: '[Dràft, ñöt révîéwéd]'",
                                messages.read_text(encoding="utf-8")), encoding="utf-8")
+    return draft
+
+
+def test_an_unreviewed_translation_is_refused_unless_a_marked_draft(world, tmp_path):
+    """A translation imported with units only 'translated' (not reviewed): check reports
+    them, build refuses, and build --draft says so in every footer."""
+    content, styles, _ = world
+    draft = draft_content(content, tmp_path)
     checked = run("check", "--content", draft)
     assert checked.exit_code != 0
     assert re.search(r"qps/\S+\.yaml: 0 units not translated, \d not reviewed", checked.output)
@@ -172,3 +179,57 @@ def test_an_unreviewed_translation_is_refused_unless_a_marked_draft(world, tmp_p
     english = run("build", "--content", draft, "--lang", "en", "--draft", "-o", tmp_path / "out" / "en.pdf")
     assert english.exit_code == 0
     assert "Draft translation" not in pypdf.PdfReader(tmp_path / "out" / "en.pdf").pages[1].extract_text()
+
+
+def test_batch_refuses_an_unreviewed_translation_unless_draft_is_asked(world, tmp_path):
+    """A batch job in a language not all reviewed is refused before anything is built, naming
+    the job; a job's own draft: true, or --draft for every job, builds it marked as a draft."""
+    content, styles, _ = world
+    draft = draft_content(content, tmp_path)
+    manifest = tmp_path / "jobs.yaml"
+    manifest.write_text(
+        f"defaults: {{style: '{styles['default']}', sections: [when-to-call]}}\n"
+        "jobs:\n"
+        "  - {output: en.pdf, lang: en}\n"
+        "  - {output: qps.pdf, lang: qps}\n"
+        "  - {output: own.pdf, lang: qps, draft: true}\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    refused = run("batch", manifest, "--content", draft, "--out-dir", out, "--jobs", "1")
+    assert refused.exit_code == 2
+    lines = refused.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in refused.output, refused.output
+    assert re.match(r"^Error: \S*jobs\.yaml: jobs\[1\]: \S*qps/translation\.yaml: 0 units are"
+                    r" not translated and 3 not reviewed yet\. Fix: .* --draft", lines[0]), lines
+    assert not out.exists()
+    built = run("batch", manifest, "--content", draft, "--out-dir", out, "--jobs", "1",
+                "--draft")
+    assert built.exit_code == 0, built.output
+    assert "3 built, 0 up to date, 0 failed" in built.output, built.output
+    for name in ("qps.pdf", "own.pdf"):
+        pages = [p.extract_text() for p in pypdf.PdfReader(out / name).pages]
+        assert all("[Dràft, ñöt révîéwéd]" in page for page in pages), name
+    assert "Dràft" not in pypdf.PdfReader(out / "en.pdf").pages[0].extract_text()
+    again = run("batch", manifest, "--content", draft, "--out-dir", out, "--jobs", "1")
+    assert again.exit_code == 2 and "jobs[1]" in again.output    # --draft is not remembered
+
+
+def test_a_draft_label_too_long_for_the_footer_names_its_message(world, tmp_path):
+    """The pseudo phrase for 'Draft translation, not reviewed' is too long for a footer line
+    beside 'Page N of M': the error names that message, not the booklet's short title."""
+    content, styles, _ = world
+    draft = draft_content(content, tmp_path)
+    english = yaml.safe_load((REPO / "content" / "en" / "messages.yaml").read_text("utf-8"))
+    long_label = pseudo.pseudo(english["draft_translation"])
+    messages = draft / "qps" / "messages.yaml"
+    messages.write_text(re.sub(r"(?m)^draft_translation: .*$",
+                               lambda _: f"draft_translation: {json.dumps(long_label)}",
+                               messages.read_text(encoding="utf-8")), encoding="utf-8")
+    out = tmp_path / "x.pdf"
+    result = run("build", "--content", draft, "--lang", "qps", "--draft", "--style",
+                 styles["default"], "-o", out)
+    assert result.exit_code == 2 and not out.exists()
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"Error: messages.yaml: draft_translation: '{long_label}' and"), lines
+    assert lines[0].endswith("Fix: shorten draft_translation."), lines

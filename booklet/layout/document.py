@@ -136,7 +136,8 @@ def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int) -> LayoutDoc:
     title = msgs["draft_translation"] if plan.draft else plan.info.short_title
     footer = Footer(theme, title, msgs["page_of"],
                     msgs["reviewed"].format(date=format_date(plan.reviewed, plan.info.language)),
-                    duplex=plan.duplex)
+                    duplex=plan.duplex, title_field="messages.yaml: draft_translation"
+                    if plan.draft else "booklet.yaml: short_title")
     footer.total = total_pages
     return LayoutDoc(
         BytesIO(), theme, footer, first_template="cover" if plan.format == "booklet" else "body",

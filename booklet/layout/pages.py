@@ -26,8 +26,8 @@ class Footer:
     left-hand ones (the title and date take the other side)."""
 
     def __init__(self, theme: Theme, title: str, page_label: str, reviewed_label: str,
-                 duplex: bool = False):
-        self.theme, self.title = theme, title
+                 duplex: bool = False, title_field: str = "booklet.yaml: short_title"):
+        self.theme, self.title, self.title_field = theme, title, title_field
         self.page_label, self.reviewed_label = page_label, reviewed_label
         self.duplex = duplex
         self.total = 0
@@ -43,9 +43,10 @@ class Footer:
             + text_width(t.fonts, widest, font, size)
         room = t.page_size[0] - 2 * t.margin
         if need > room:
-            raise InputError([f"booklet.yaml: short_title: '{self.title}' and '{widest}' do not"
+            field = self.title_field.split(": ")[-1]
+            raise InputError([f"{self.title_field}: '{self.title}' and '{widest}' do not"
                               f" fit on one footer line at {size:g} pt ({need:.0f} of"
-                              f" {room:.0f} pt). Fix: shorten short_title."])
+                              f" {room:.0f} pt). Fix: shorten {field}."])
         need = text_width(t.fonts, self.reviewed_label, font, size)
         if need > room:
             raise InputError([f"'{self.reviewed_label}' does not fit on one footer line at"
