@@ -73,7 +73,7 @@ jobs:
     ("{output: x.pdf, presets: newly-diagnosed}",
      "jobs.yaml: jobs[0].presets: unknown field (did you mean 'preset'?). Fix: use one of"
      " preset, sections, style, lang, format, paper, fillable, duplex, impose,"
-     " full_glossary, output, patient."),
+     " full_glossary, draft, output, patient."),
     ("{output: x.pdf, fillable: yes please}",
      "jobs.yaml: jobs[0].fillable: expected true or false, got text. Fix: write true or false."),
     ("{output: x.pdf, patient: {name: Ann, visits: [{date: soon}]}}",
