@@ -201,7 +201,8 @@ def batch(manifest, content_dir, patient_list, fhir_source, today, preset, style
     try:
         if fhir_source:
             settings = {"format": "booklet", "fillable": fillable, "duplex": duplex,
-                        "draft": draft, **{k: v for k, v in (("preset", preset), ("style", style_name),
+                        "draft": draft,
+                        **{k: v for k, v in (("preset", preset), ("style", style_name),
                                              ("paper", paper), ("default_lang", lang)) if v}}
             jobs = jobs_from_fhir(fhir_source, today.date() if today else dt.date.today(),
                                   settings, content_dir,
