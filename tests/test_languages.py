@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import pseudo  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-# Handouts that overflow their sheet when every string is 40% longer: a translation about that
-# much longer than the English would need them cut. Listed so a new overflow fails the test.
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("pseudo")
@@ -114,8 +114,9 @@ def test_pseudo_handouts_keep_their_page_limit(world, paper):
                      styles["default"], "--paper", paper, "--format", "handout",
                      "--section", sid, "-o", out)
         assert result.exit_code == 0, result.output
-        assert "[" in pypdf.PdfReader(out).pages[0].extract_text()     # the pseudo text
-        pages[sid] = len(pypdf.PdfReader(out).pages)
+        pdf = pypdf.PdfReader(out)
+        assert "[" in pdf.pages[0].extract_text()     # the pseudo text
+        pages[sid] = len(pdf.pages)
     assert len(pages) == 17
     assert {sid: n for sid, n in pages.items() if n > limit} == {}
 
