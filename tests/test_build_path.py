@@ -2,10 +2,12 @@
 reused across documents, and the command-line conventions scripts and CI rely on."""
 from __future__ import annotations
 
+import cProfile
 import importlib
 import json
 import os
 import pkgutil
+import pstats
 import shutil
 import stat
 import subprocess
@@ -83,6 +85,28 @@ def test_a_used_workshop_holds_templates_and_memos(used_workshop):
     nothing = Workshop(reuse=False)
     make_booklet(REQUESTS["personal"], nothing)
     assert not (nothing.templates or nothing.settled or nothing.compressed)
+
+
+def _calls(request: BookletRequest, workshop: Workshop) -> int:
+    """How many Python function calls making `request` on `workshop` takes: a count of the
+    work done, the same on any machine (a timing would not be)."""
+    profile = cProfile.Profile()
+    profile.runcall(make_booklet, request, workshop)
+    return pstats.Stats(profile).total_calls
+
+
+def test_a_later_document_on_a_workshop_is_no_more_work():
+    """What a Workshop keeps must not make each later document slower: a booklet made again
+    after others takes no more work than it did the second time. (Once a style's paragraph
+    memo was deep-copied with the style at every split, and a catalogue took minutes.)"""
+    request = BookletRequest(preset="newly-diagnosed", style="high-contrast")
+    workshop = Workshop()
+    make_booklet(request, workshop)
+    warm = _calls(request, workshop)
+    for other in (BookletRequest(everything=True), BookletRequest(language="es", everything=True),
+                  BookletRequest(everything=True, style="high-contrast", paper="a4")):
+        make_booklet(other, workshop)
+    assert _calls(request, workshop) <= warm * 1.1
 
 
 def test_reportlab_is_changed_only_while_a_build_runs():

@@ -133,6 +133,15 @@ class ParagraphMemo:
         self.hyphenating: dict = {}  # (style id, language, least) -> (style, hyphenating copy)
         self.shaping: dict = {}      # style id -> (style, its shaping copy)
 
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, _memo):
+        # A style carries its memo as `paragraph_memo`, and reportlab deep-copies a style to
+        # split a paragraph with a first-line indent: the copy must share this memo, not
+        # copy every paragraph it holds (which made each later document slower).
+        return self
+
     def remember(self, kind: dict, key, value) -> None:
         if len(kind) >= self.limit:
             kind.clear()
