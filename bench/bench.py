@@ -4,8 +4,11 @@
     python bench/bench.py --copies 50
 
 Reports: one booklet cold (a whole `booklet build` process), one booklet warm (in a process
-that has built one before), and a clinic list of personalized booklets through `booklet batch`
-with --jobs 1 and --jobs 2, with the peak memory of the largest process.
+that has built one before), a clinic list of personalized booklets through `booklet batch`
+with --jobs 1 and --jobs 2, and the catalogue (examples/catalogue.yaml) with --jobs 2, with the
+peak memory of the largest process. With the bench extra installed (`pip install ".[bench]"`:
+the `typst` package), the cold booklet and the catalogue's booklets are made by Typst too, from
+the same text (bench/typst_twin.py), and each line gives both per page and their ratio.
 """
 from __future__ import annotations
 
@@ -67,9 +70,54 @@ def warm_per_booklet(copies: int) -> float:
     return statistics.median(times)
 
 
+def has_typst() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("typst") is not None
+
+
+def pdf_pages(folder: Path) -> int:
+    return sum(_pages(p) for p in folder.rglob("*.pdf"))
+
+
+def side_by_side(what: str, ours: tuple[float, int, float],
+                 theirs: tuple[float, int, float] | None) -> None:
+    """One line: seconds, pages, ms a page and peak memory, ours and Typst's, and the ratio."""
+    seconds, pages, rss = ours
+    line = (f"{what}: booklet {seconds:.2f} s, {pages} pages, {seconds / pages * 1000:.2f} ms"
+            f" a page, peak {rss:.0f} MiB")
+    if theirs:
+        t_seconds, t_pages, t_rss = theirs
+        ratio = (seconds / pages) / (t_seconds / t_pages)
+        line += (f" | Typst {t_seconds:.2f} s, {t_pages} pages,"
+                 f" {t_seconds / t_pages * 1000:.2f} ms a page, peak {t_rss:.0f} MiB"
+                 f" | booklet/Typst a page: {ratio:.2f}")
+    print(line, flush=True)
+
+
+def typst_side(folder: Path) -> dict:
+    """Typst's cold booklet and its catalogue's booklets, timed as whole processes."""
+    twin = [sys.executable, str(REPO / "bench" / "typst_twin.py")]
+    subprocess.run([*twin, "data", "examples/catalogue.yaml", str(folder / "twins.jsonl")],
+                   cwd=REPO, check=True)
+    first = (folder / "twins.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    (folder / "one.jsonl").write_text(first + "\n", encoding="utf-8")
+    compile_one = ("import sys; sys.path.insert(0, 'bench'); import typst_twin as t;"
+                   f" t.compile_twin(open({str(folder / 'one.jsonl')!r}).read(),"
+                   f" output={str(folder / 'twin.pdf')!r})")
+    cold = min((timed([sys.executable, "-c", compile_one], REPO) for _ in range(3)),
+               key=lambda r: r[0])
+    batch_seconds, batch_rss = timed([*twin, "batch", str(folder / "twins.jsonl"),
+                                      "--jobs", "2"], REPO)
+    out = subprocess.run([*twin, "batch", str(folder / "twins.jsonl"), "--jobs", "2"],
+                         cwd=REPO, check=True, capture_output=True, text=True).stdout.split()
+    return {"cold": (cold[0], _pages(folder / "twin.pdf"), cold[1]),
+            "catalogue": (batch_seconds, int(out[1]), batch_rss)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=200)
+    parser.add_argument("--no-typst", action="store_true", help="leave Typst out")
     args = parser.parse_args()
     booklet = [sys.executable, "-m", "booklet"]
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
@@ -77,9 +125,23 @@ def main() -> None:
         folder = Path(tmp)
         version = min(timed([*booklet, "--version"], REPO)[0] for _ in range(3))
         print(f"booklet --version (whole process, best of 3): {version:.2f} s")
-        cold, cold_rss = timed([*booklet, "build", "-o", str(folder / "cold.pdf")], REPO)
-        print(f"one booklet, cold (whole process, default preset): {cold:.2f} s,"
-              f" peak {cold_rss:.0f} MiB")
+        typst = typst_side(folder) if has_typst() and not args.no_typst else {}
+        cold, cold_rss = min((timed([*booklet, "build", "-o", str(folder / "cold.pdf")], REPO)
+                              for _ in range(3)), key=lambda r: r[0])
+        side_by_side("one booklet, cold (whole process, default preset, best of 3)",
+                     (cold, _pages(folder / "cold.pdf"), cold_rss), typst.get("cold"))
+        booklets = folder / "booklets.yaml"
+        manifest = yaml.safe_load((REPO / "examples" / "catalogue.yaml").read_text("utf-8"))
+        manifest["jobs"] = [j for j in manifest["jobs"] if j.get("format") != "handout"]
+        booklets.write_text(yaml.safe_dump(manifest), encoding="utf-8")
+        seconds, rss = timed([*booklet, "batch", str(booklets), "--out-dir",
+                              str(folder / "catalogue"), "--jobs", "2", "--force"], REPO)
+        side_by_side(f"the catalogue's {len(manifest['jobs'])} booklets, --jobs 2",
+                     (seconds, pdf_pages(folder / "catalogue"), rss), typst.get("catalogue"))
+        seconds, rss = timed([*booklet, "batch", "examples/catalogue.yaml", "--out-dir",
+                              str(folder / "whole"), "--jobs", "2", "--force"], REPO)
+        side_by_side("the whole catalogue (booklets and handouts), --jobs 2",
+                     (seconds, pdf_pages(folder / "whole"), rss), None)
         print(f"one personalized booklet, warm: {warm_per_booklet(20) * 1000:.0f} ms")
         jobs = [{"output": f"p{i:03d}.pdf", "sections": SECTIONS, "patient": patient(i)}
                 for i in range(args.copies)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cProfile
 import importlib
+import io
 import json
 import os
 import pkgutil
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pypdf import PdfReader
 from reportlab.pdfbase import pdfdoc, ttfonts
 
 import booklet.copies
@@ -260,3 +262,31 @@ def test_batch_says_once_that_plan_keywords_do_not_change_a_handout(tmp_path):
     assert notes == ["note: 2 jobs (a.pdf, ...): plan keywords add sections to a booklet only;"
                      " this handout prints the sections chosen for it."]
     assert page_count(tmp_path / "out" / "a.pdf") == 2
+
+
+def test_a_booklet_settles_in_one_measuring_pass_and_one_drawn_pass(monkeypatch):
+    """The first pass only places the flowables (it draws nothing); the second prints its
+    page numbers and is checked as the fixed point. A booklet that needs a blank notes
+    page to make its page count even needs no third pass: the padding's effect on the
+    page total and the back page is known beforehand."""
+    import booklet.layout.document as document
+    passes = []
+    real = document._layout_once
+
+    def counted(*args, drawing=True):
+        made = real(*args, drawing=drawing)
+        passes.append((drawing, made[2]))
+        return made
+
+    monkeypatch.setattr(document, "_layout_once", counted)
+    measured = []
+    for paper in ("letter", "a4"):
+        for preset in ("before-surgery", "newly-diagnosed", "after-treatment"):
+            passes.clear()
+            made = make_booklet(BookletRequest(preset=preset, paper=paper), Workshop())
+            assert [drawing for drawing, _ in passes] == [False, True], (preset, paper)
+            assert passes[-1][1] == made.pages == len(PdfReader(io.BytesIO(made.pdf)).pages)
+            assert made.pages % 2 == 0
+            measured.append(passes[0][1])
+    # some of them were padded: their measuring pass found an odd page count
+    assert any(pages % 2 for pages in measured)

@@ -54,7 +54,8 @@ def render_pdf(plan: m.DocumentPlan, theme: Theme | None = None) -> tuple[bytes,
 def measure_pages(plan: m.DocumentPlan, theme: Theme | None = None) -> int:
     """How many pages the plan takes, from one layout pass that writes nothing. Exact when
     no page number printed in the document moves a page break (a one-section handout)."""
-    return _layout_once(plan, theme or Theme.of(plan), PageFacts(), None, UnwrittenCanvas)[2]
+    return _layout_once(plan, theme or Theme.of(plan), PageFacts(), None, UnwrittenCanvas,
+                        drawing=False)[2]
 
 
 def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
@@ -71,8 +72,10 @@ def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
     facts = guess or PageFacts()
     for _ in range(MAX_PASSES):
         # With no guess, this pass cannot be the last one: it only measures.
-        maker = measure_maker if facts == PageFacts() else canvas_maker
-        pdf, starts, total, canvas = _layout_once(plan, theme, facts, slots, maker)
+        measuring = facts == PageFacts()
+        pdf, starts, total, canvas = _layout_once(
+            plan, theme, facts, slots, measure_maker if measuring else canvas_maker,
+            drawing=not measuring)
         without_padding = total - facts.extra_notes_pages
         # a booklet has an even page count, the back page being the back cover; printed on
         # both sides the back page is a right-hand page, so the count is odd
@@ -80,8 +83,22 @@ def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
         settled = PageFacts(starts, total, padding)
         if settled == facts:
             return pdf, facts, canvas
-        facts = settled
+        facts = _padded(settled, facts.extra_notes_pages)
     raise RuntimeError("page layout did not settle; please report this with the content used")
+
+
+def _padded(found: PageFacts, padded_before: int) -> PageFacts:
+    """What the next pass will find when it prints `found` with its padding: the padding
+    is blank notes pages just before the back page, so a change in it moves the page total
+    and the pages after the notes by as much (one pass fewer, not a different result:
+    settle() still checks the fixed point)."""
+    change = found.extra_notes_pages - padded_before
+    notes = found.starts.get("notes")
+    if not change or notes is None:
+        return found
+    return PageFacts({key: page + change if page > notes else page
+                      for key, page in found.starts.items()},
+                     found.total + change, found.extra_notes_pages)
 
 
 def without_patient(plan: m.DocumentPlan) -> m.DocumentPlan:
@@ -119,8 +136,8 @@ def document_keywords(plan: m.DocumentPlan) -> list[str]:
 
 
 def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
-                 slots: Slots | None, canvas_maker):
-    doc = new_doc(plan, theme, facts.total)
+                 slots: Slots | None, canvas_maker, drawing: bool = True):
+    doc = new_doc(plan, theme, facts.total, drawing)
     doc.canvas_maker = canvas_maker
     if plan.format == "booklet":
         doc.build(_booklet_story(plan, theme, facts, slots))
@@ -129,9 +146,11 @@ def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
     return doc.filename.getvalue(), dict(doc.anchor_pages), doc.page, doc.canv
 
 
-def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int) -> LayoutDoc:
+def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int,
+            drawing: bool = True) -> LayoutDoc:
     """A doc template for the plan, writing into a BytesIO (`doc.filename`), with footers
-    that say 'Page N of total_pages'."""
+    that say 'Page N of total_pages'; with `drawing` False, one that only places the
+    flowables (to find the page breaks)."""
     msgs = catalogue(plan.info.language)
     title = msgs["draft_translation"] if plan.draft else plan.info.short_title
     footer = Footer(theme, title, msgs["page_of"],
@@ -141,6 +160,7 @@ def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int) -> LayoutDoc:
     footer.total = total_pages
     return LayoutDoc(
         BytesIO(), theme, footer, first_template="cover" if plan.format == "booklet" else "body",
+        drawing=drawing,
         title=document_title(plan), author=plan.style.clinic, subject=plan.info.subject,
         keywords=document_keywords(plan), creator="booklet",
         lang=plan.info.language, displayDocTitle=1, invariant=1,

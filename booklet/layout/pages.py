@@ -113,6 +113,25 @@ class UnwrittenCanvas(TaggingCanvas):
             self.showPage()
 
 
+def _draw_nothing(*_args, **_kwargs):
+    pass
+
+
+class PlacingFrame(Frame):
+    """A frame that places flowables (wraps and splits them) but draws none: for a layout
+    pass that only finds where the pages break, in half the time. What it finds is checked
+    by a pass that draws (booklet.layout.document.settle), so it cannot change a PDF."""
+
+    def _add(self, flowable, canv, trySplit=0):
+        flowable.drawOn = _draw_nothing      # this flowable only, while it is placed
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            del flowable.drawOn
+
+    add = _add
+
+
 class HeadingWithNext(KeepTogether):
     """What `keepWithNext` groups: headings and the flowable after them. A table or a
     paragraph after a heading may start on this page once the heading and its first lines
@@ -146,7 +165,7 @@ class LayoutDoc(BaseDocTemplate):
     canvas_maker = TaggingCanvas
 
     def __init__(self, target, theme: Theme, footer: Footer, first_template: str = "body",
-                 **kwargs):
+                 drawing: bool = True, **kwargs):
         self.anchor_pages: dict[str, int] = {}
         self.theme, self.two_sided = theme, footer.duplex
         width, height = theme.page_size
@@ -157,7 +176,7 @@ class LayoutDoc(BaseDocTemplate):
 
         def text_frame(name: str) -> Frame:
             """The area inside the margins, above the footer."""
-            return Frame(m, m + theme.footer_height, width - 2 * m,
+            return (Frame if drawing else PlacingFrame)(m, m + theme.footer_height, width - 2 * m,
                          height - 2 * m - theme.footer_height, id=name,
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
