@@ -290,3 +290,17 @@ def test_a_booklet_settles_in_one_measuring_pass_and_one_drawn_pass(monkeypatch)
             measured.append(passes[0][1])
     # some of them were padded: their measuring pass found an odd page count
     assert any(pages % 2 for pages in measured)
+
+
+def test_the_paragraph_memo_forgets_its_oldest_entries_first():
+    """A batch worker's memory stays bounded (the catalogue's 16 looks would fill it), and
+    what it keeps is what the current look uses: the newest entries."""
+    memo = ParagraphMemo(limit=3)
+    for n in range(5):
+        memo.remember(memo.parsed, n, str(n))
+    assert list(memo.parsed) == [2, 3, 4]
+    memo.remember(memo.parsed, 3, "again")      # known: nothing is forgotten
+    assert list(memo.parsed) == [2, 3, 4] and memo.parsed[3] == "again"
+    workshop = Workshop()
+    make_booklet(BookletRequest(everything=True), workshop)
+    assert 0 < len(workshop.paragraphs.parsed) <= workshop.paragraphs.limit

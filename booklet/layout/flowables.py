@@ -122,11 +122,12 @@ class Paragraph(ReportlabParagraph):
 
 class ParagraphMemo:
     """Parsed paragraphs, their broken lines and hyphenating styles, kept from one document
-    to the next by whoever owns this (booklet.copies.Workshop); forgotten all at once when
-    one kind holds `limit` entries. Each entry keeps the object its key names by id, so a
-    recycled id never matches."""
+    to the next by whoever owns this (booklet.copies.Workshop); each kind forgets its oldest
+    entry when it holds `limit` (about three looks' worth of booklets, which keeps a batch
+    worker under 100 MiB). Each entry keeps the object its key names by id, so a recycled id
+    never matches."""
 
-    def __init__(self, limit: int = 50_000):
+    def __init__(self, limit: int = 4_000):
         self.limit = limit
         self.parsed: dict = {}       # (text, style id, bullet, case) -> (style, the parse)
         self.broken: dict = {}       # (frags id, width) -> (frags, the broken lines)
@@ -143,8 +144,8 @@ class ParagraphMemo:
         return self
 
     def remember(self, kind: dict, key, value) -> None:
-        if len(kind) >= self.limit:
-            kind.clear()
+        if key not in kind and len(kind) >= self.limit:
+            kind.pop(next(iter(kind)))
         kind[key] = value
 
 
