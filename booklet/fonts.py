@@ -78,7 +78,7 @@ class FontSet:
 
     def covers(self, char: str) -> bool:
         """True when this family or one of its fallbacks can draw `char`."""
-        return any(f.has(char) for f in self.chain(char))
+        return self.has(char) or any(f.has(char) for f in self.chain(char))
 
     def with_fallback(self, markup: str) -> str:
         """Paragraph markup in which words the family cannot draw use a fallback face, and
@@ -325,7 +325,10 @@ def _shared_cmap(regular: str, bold: str) -> frozenset[int]:
 def _uncovered(fonts: FontSet, text: str) -> str:
     """The characters of `text` no family of the chain can draw (cached: a batch checks the
     same content text for every copy)."""
-    return "".join(c for c in text if not (c.isspace() or fonts.covers(c)))
+    own = _shared_cmap(fonts.regular, fonts.bold)
+    return "".join(
+        c for c in text if ord(c) not in own and not (c.isspace() or fonts.covers(c))
+    )
 
 
 @lru_cache(maxsize=4096)
