@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..tagging.merge import Ref, pdf_value
-from ..tagging.pdfobjects import Name
+from ..tagging.pdfobjects import Name, Ref, pdf_value
 
 _XREF_ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")

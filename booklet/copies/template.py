@@ -29,8 +29,9 @@ from .. import model as m
 from ..layout.document import PageFacts, Slots, new_doc, patient_parts, personal_story, \
     without_patient
 from ..layout.theme import Theme
-from ..tagging.merge import (Ref, numbered_elements, with_document_kids, with_next_key,
+from ..tagging.merge import (numbered_elements, with_document_kids, with_next_key,
                              with_parent_tree_entries)
+from ..tagging.pdfobjects import Ref
 from .reuse import ReusingCanvas, ReusingUnwrittenCanvas
 from .splice import PageDrawing, TemplatePdf, stream_object
 

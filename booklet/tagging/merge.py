@@ -10,14 +10,7 @@ from __future__ import annotations
 
 import re
 
-from reportlab.lib.rl_accel import fp_str
-
-from .pdfobjects import Name, element_entries, walk
-
-
-class Ref(int):
-    """A reference to the object with this number."""
-
+from .pdfobjects import Ref, element_entries, pdf_value, walk
 
 
 def numbered_elements(document, first: int, document_number: int, page_ref) -> tuple:
@@ -53,35 +46,3 @@ def with_next_key(body: bytes, next_key: int) -> bytes:
     """The structure tree root's value with a new /ParentTreeNextKey."""
     return re.sub(rb"/ParentTreeNextKey \d+", b"/ParentTreeNextKey %d" % next_key, body,
                   count=1)
-
-
-def pdf_value(value) -> bytes:
-    """A plain value (Ref, Name, str, bool, number, list, dict) written as PDF."""
-    if isinstance(value, Ref):
-        return b"%d 0 R" % value
-    if isinstance(value, Name):
-        return b"/" + value.encode("ascii")
-    if isinstance(value, str):
-        return _text_string(value)
-    if isinstance(value, bool):
-        return b"true" if value else b"false"
-    if isinstance(value, int):
-        return b"%d" % value
-    if isinstance(value, float):
-        return fp_str(value).encode("ascii")
-    if isinstance(value, list):
-        return b"[ " + b" ".join(pdf_value(v) for v in value) + b" ]"
-    if isinstance(value, dict):
-        return b"<< " + b" ".join(b"/%s %s" % (k.encode("ascii"), pdf_value(v))
-                                  for k, v in value.items()) + b" >>"
-    raise TypeError(f"no PDF form for {type(value).__name__}")
-
-
-def _text_string(text: str) -> bytes:
-    """A PDF text string: literal when printable ASCII, else UTF-16BE with a byte-order mark."""
-    if text.isascii() and text.isprintable():
-        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        return b"(" + escaped.encode("ascii") + b")"
-    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
-
-

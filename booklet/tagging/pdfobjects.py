@@ -1,11 +1,15 @@
-"""Write the structure tree, the parent tree and the PDF/UA catalog entries with reportlab's
-own PDF objects (reportlab.pdfbase.pdfdoc; pinned to the 5.1 series for that reason)."""
+"""Write the structure tree, the parent tree and the PDF/UA catalog entries into reportlab's
+document (reportlab.pdfbase.pdfdoc; pinned to the 5.1 series for that reason). A booklet has
+about a thousand structure elements: they are plain values written straight to bytes by
+`pdf_value` (the one writer of them, also for the elements booklet.tagging.merge adds to a
+template), not reportlab's PDF objects, which take ten times as long."""
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase.pdfdoc import (XMP, PDFArray, PDFDictionary, PDFName, PDFObjectReference,
-                                      PDFString)
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase.pdfdoc import (XMP, PDFArray, PDFDictionary, PDFName, PDFObject,
+                                      PDFObjectReference, PDFString)
 
 from .structure import AnnotationRef, Element, MarkedContent
 
@@ -20,11 +24,16 @@ def write_structure(canvas) -> None:
     def ref(element: Element) -> PDFObjectReference:
         return PDFObjectReference(names[id(element)])
 
+    def any_ref(thing) -> NamedRef:
+        return NamedRef(thing.name if isinstance(thing, AnnotationRef) else names[id(thing)])
+
     root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
-    root_ref = doc.Reference(root, "StructTreeRoot")
+    doc.Reference(root, "StructTreeRoot")
     for element in elements:
-        parent = ref(element.parent) if element.parent is not None else root_ref
-        doc.Reference(_element_dict(element, parent, ref), names[id(element)])
+        parent = NamedRef(names[id(element.parent)] if element.parent is not None
+                     else "StructTreeRoot")
+        doc.Reference(StructElemObject(element_entries(element, parent, any_ref, _page_ref)),
+                      names[id(element)])
     nums = []
     for page, (key, owners) in sorted(canvas.page_parents.items(), key=lambda kv: kv[1][0]):
         nums += [key, PDFArray([ref(owner) for owner in owners])]
@@ -57,12 +66,20 @@ def _sorted_nums(nums: list) -> list:
     return [x for pair in pairs for x in pair]
 
 
-def _page(number: int) -> PDFObjectReference:
-    return PDFObjectReference(f"Page{number}")
+def _page_ref(number: int) -> NamedRef:
+    return NamedRef(f"Page{number}")
 
 
 class Name(str):
     """A PDF name (written /Like This), as opposed to a text string."""
+
+
+class Ref(int):
+    """A reference to the object with this number."""
+
+
+class NamedRef(str):
+    """A reference to the object reportlab's document knows by this name."""
 
 
 def element_entries(element: Element, parent, ref, page) -> dict:
@@ -95,25 +112,48 @@ def element_entries(element: Element, parent, ref, page) -> dict:
     return entries
 
 
-def _element_dict(element: Element, parent, ref) -> PDFDictionary:
-    def any_ref(thing):
-        if isinstance(thing, AnnotationRef):
-            return PDFObjectReference(thing.name)
-        return ref(thing)
-    return _reportlab(element_entries(element, parent, any_ref, _page))
+class StructElemObject(PDFObject):
+    """A structure element for reportlab's document: its plain entries (`element_entries`),
+    written by `pdf_value` when the document is written and every object has its number."""
+
+    def __init__(self, entries: dict):
+        self.entries = entries
+
+    def format(self, document) -> bytes:
+        return pdf_value(self.entries, document)
 
 
-def _reportlab(value):
-    """A plain value from `element_entries` as reportlab's PDF objects."""
+def pdf_value(value, document=None) -> bytes:
+    """A plain value (Ref, NamedRef, Name, str, bool, number, list, dict) written as PDF;
+    a NamedRef is numbered by reportlab's `document`."""
+    if isinstance(value, Ref):
+        return b"%d 0 R" % value
+    if isinstance(value, NamedRef):
+        return b"%d %d R" % document.idToObjectNumberAndVersion[value]
     if isinstance(value, Name):
-        return PDFName(value)
+        return b"/" + value.encode("ascii")
     if isinstance(value, str):
-        return PDFString(value)
+        return _text_string(value)
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if isinstance(value, int):
+        return b"%d" % value
+    if isinstance(value, float):
+        return fp_str(value).encode("ascii")
     if isinstance(value, list):
-        return PDFArray([_reportlab(v) for v in value])
+        return b"[ " + b" ".join(pdf_value(v, document) for v in value) + b" ]"
     if isinstance(value, dict):
-        return PDFDictionary({k: _reportlab(v) for k, v in value.items()})
-    return value
+        return b"<< " + b" ".join(b"/%s %s" % (k.encode("ascii"), pdf_value(v, document))
+                                  for k, v in value.items()) + b" >>"
+    raise TypeError(f"no PDF form for {type(value).__name__}")
+
+
+def _text_string(text: str) -> bytes:
+    """A PDF text string: literal when printable ASCII, else UTF-16BE with a byte-order mark."""
+    if text.isascii() and text.isprintable():
+        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return b"(" + escaped.encode("ascii") + b")"
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
 
 
 def xmp_packet(title: str, language: str, author: str | None, subject: str | None,
