@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .errors import InputError
 from .specs import Text
 
@@ -49,6 +47,7 @@ def language_info(folder: Path) -> Language:
     """What language.yaml in a language folder says; the bundled folder of the same code
     answers for one that has none, else the plain defaults (no reading measure)."""
     from .resources import bundled
+    from .yamlfile import read_yaml   # here: `booklet --version` needs no YAML parser
     folder = Path(folder)
     path = folder / "language.yaml"
     code = folder.name if re.match(LANGUAGE_TAG, folder.name) else "en"
@@ -56,8 +55,7 @@ def language_info(folder: Path) -> Language:
         path = bundled("content") / language_code(code, str(folder)) / "language.yaml"
         if not path.is_file():
             return Language(code=code, name=code, native_name=code)
-    with open(path, encoding="utf-8") as handle:
-        raw = yaml.safe_load(handle) or {}
+    raw = read_yaml(path) or {}
 
     def bad(field: str, fix: str):
         return InputError([f"{path}: {field}: {fix}"])

@@ -84,14 +84,18 @@ def test_its_words_to_know_follow_its_own_dictionary_order(world, tmp_path):
         language_info.cache_clear()
 
 
-def test_a_bad_language_file_is_one_line(world, tmp_path):
+@pytest.mark.parametrize("text, message", [
+    ("direction: sideways\n", "language.yaml: direction: 'sideways' is not ltr or rtl"),
+    ("name: [Pseudo\n", "language.yaml: line 2, column 1: YAML syntax error"),
+])
+def test_a_bad_language_file_is_one_line(world, tmp_path, text, message):
     content, _, _ = world
-    (content / "qps" / "language.yaml").write_text("direction: sideways\n", encoding="utf-8")
+    (content / "qps" / "language.yaml").write_text(text, encoding="utf-8")
     language_info.cache_clear()
     try:
         result = run("build", "--content", content, "--lang", "qps", "-o", tmp_path / "x.pdf")
         assert result.exit_code != 0 and "Traceback" not in result.output
-        assert "language.yaml: direction: 'sideways' is not ltr or rtl" in result.output
+        assert message in result.output
         assert not (tmp_path / "x.pdf").exists()
     finally:
         (content / "qps" / "language.yaml").unlink()
