@@ -20,7 +20,7 @@ are, so the Latin words of a mixed paragraph print exactly as in any other parag
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape
+from html import escape as html_escape
 
 ARABIC = "\u0600-\u06FF\u0750-\u077F\u0870-\u08FF\uFB50-\uFDFF\uFE70-\uFEFE"
 DEVANAGARI = "\u0900-\u097F\uA8E0-\uA8FF"
@@ -112,7 +112,7 @@ def shaped_markup(typed: str, drawn: str, face: str | None) -> tuple[str, str, s
     """Markup for one shaped unit, as (start, body, end): `drawn` (the `typed` text in the
     order harfbuzz is given it) in font `face` (None: the paragraph's own), between the
     callbacks of an ActualText span that reads `typed`."""
-    body = escape(drawn, {'"': "&quot;"})
+    body = html_escape(drawn, quote=False).replace('"', "&quot;")
     if face is not None:
         body = f'<font face="{face}">{body}</font>'
     return (f'<onDraw name="{ACTUAL_TEXT_RUN}" label="{actual_text_label(typed)}"/>', body,

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Image
@@ -28,6 +27,7 @@ def logo_figure(logo: m.Logo, height: float = LOGO_HEIGHT) -> Flowable:
 
 def qr_figure(url: str, color, alt: str, size: float = QR_SIZE) -> Flowable:
     """A QR code for `url` in `color` on the page background, tagged as a figure."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget   # here: few styles have one
     widget = QrCodeWidget(url, barLevel="M", barBorder=4, barFillColor=color,
                           barStrokeColor=color)
     x0, y0, x1, y1 = widget.getBounds()

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields, replace
+from functools import partial
+from html import escape as html_escape
 from io import BytesIO
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, NextPageTemplate, PageBreak, Spacer, Table
@@ -20,6 +21,7 @@ from .pages import Footer, LayoutDoc, UnwrittenCanvas
 from .theme import Theme, markup
 
 MAX_PASSES = 5
+escape = partial(html_escape, quote=False)   # text into reportlab markup: & < >
 
 
 @dataclass(frozen=True)
@@ -359,7 +361,8 @@ def web_link(url: str, text: str | None = None) -> str:
     contrast kept). `text` defaults to the address without https://."""
     href = url if re.match(r"^https?://", url) else f"https://{url}"
     shown = text if text is not None else escape(re.sub(r"^https?://", "", url).rstrip("/"))
-    return f'<u><a href="{escape(href, {chr(34): "&quot;"})}">{shown}</a></u>'
+    attribute = escape(href).replace('"', "&quot;")
+    return f'<u><a href="{attribute}">{shown}</a></u>'
 
 
 def _raw_para(theme: Theme, markup_text: str, style: str, **attrs):

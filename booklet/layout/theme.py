@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
+from html import escape as html_escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -24,7 +24,7 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 def markup(text: str, fonts: FontSet | None = None) -> str:
     """Plain content text -> reportlab paragraph markup: escape everything, then **bold**;
     with `fonts`, words the font lacks characters for are set in its fallback face."""
-    made = _BOLD.sub(r"<b>\1</b>", escape(text, {'"': "&quot;"}))
+    made = _BOLD.sub(r"<b>\1</b>", html_escape(text, quote=False).replace('"', "&quot;"))
     return fonts.with_fallback(made) if fonts else made
 
 

@@ -5,7 +5,7 @@ about a thousand structure elements: they are plain values written straight to b
 template), not reportlab's PDF objects, which take ten times as long."""
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape as html_escape
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase.pdfdoc import (XMP, PDFArray, PDFDictionary, PDFName, PDFObject,
@@ -160,7 +160,7 @@ def xmp_packet(title: str, language: str, author: str | None, subject: str | Non
                creator: str | None) -> str:
     """XMP metadata with the title, language and the PDF/UA-1 identification."""
     def text(value: str | None) -> str:
-        return escape(value or "")
+        return html_escape(value or "", quote=False)
     return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
