@@ -26,7 +26,7 @@ from .errors import BookletError, InputError
 from .language import LANG_FIELD, language_code
 from .output import write_atomic
 from .patient import PATIENT, load_patient, patient_from_data
-from .request import BookletRequest, make_booklet, plan_request
+from .request import BookletRequest, make_booklet, plan_request, request_library
 from .resources import bundled, style_path
 from .specs import (AnyOf, Boolean, Choice, Const, Field, Id, Invalid, ListOf, Record, Text,
                        did_you_mean)
@@ -414,25 +414,49 @@ def program_hash(package: Path = PACKAGE) -> str:
 
 
 def _files_hash(files: tuple[str, ...], memo: dict) -> str:
-    """A hash of these files' names and bytes, once per batch run (`memo`)."""
-    if ("hash", files) not in memo:
-        digest = hashlib.sha256()
-        for file in files:
-            digest.update(file.encode())
-            digest.update(Path(file).read_bytes())
-        memo["hash", files] = digest.hexdigest()
-    return memo["hash", files]
+    """A hash of these files' names and bytes; each file is read once per batch run
+    (`memo`)."""
+    digest = hashlib.sha256()
+    for file in files:
+        if ("hash", file) not in memo:
+            memo["hash", file] = hashlib.sha256(Path(file).read_bytes()).digest()
+        digest.update(file.encode())
+        digest.update(memo["hash", file])
+    return digest.hexdigest()
 
 
-def _content_files(folder: str, skip: tuple[str, ...], memo: dict) -> tuple[str, ...]:
-    """Every file of a content folder, but none under `skip` (the output folder, the
-    report): what a batch writes never changes what it reads. Listed once per run."""
+def _content_files(folder: Path, skip: tuple[str, ...], memo: dict) -> tuple[str, ...]:
+    """Every file of a language's content folder, but none under `skip` (the output folder,
+    the report): what a batch writes never changes what it reads. Listed once per run."""
     if ("files", folder, skip) not in memo:
-        root = Path(folder).resolve()
+        root = folder.resolve()
         memo["files", folder, skip] = tuple(
             str(p) for p in sorted(root.rglob("*")) if p.is_file()
             and not any(p.is_relative_to(s) for s in skip))
     return memo["files", folder, skip]
+
+
+def _job_content_files(job: Job, skip: tuple[str, ...], workshop: Workshop) -> tuple[str, ...]:
+    """The content files a job's PDF can depend on: every file of its language's folder but
+    the section files of sections it does not print (so an edit to one section rebuilds only
+    the jobs that print it), and the bundled layout words and language file of its language
+    when the folder has none of its own."""
+    request = job.request()
+    library = request_library(request, workshop)
+    plan, _ = plan_request(request, workshop)
+    printed = {str(s.path.resolve()) for s in plan.sections}
+    sections = library.root.resolve() / "sections"
+    files = [f for f in _content_files(library.root, skip, workshop.run_memo)
+             if f in printed or not _is_section_file(Path(f), sections)]
+    fallback = bundled("content") / language_code(plan.info.language, "lang")
+    files += [str(fallback / name) for name in ("language.yaml", "messages.yaml")
+              if not (library.root / name).is_file() and (fallback / name).is_file()]
+    return tuple(files)
+
+
+def _is_section_file(path: Path, sections: Path) -> bool:
+    """True for a file content.load_library reads as a section (sections/*.yaml, *.yml)."""
+    return path.parent == sections and path.suffix in (".yaml", ".yml")
 
 
 def _style_files(name: str, workshop: Workshop) -> tuple[str, ...]:
@@ -443,14 +467,14 @@ def _style_files(name: str, workshop: Workshop) -> tuple[str, ...]:
 
 
 def input_hash(job: Job, skip: tuple[str, ...] = (), workshop: Workshop | None = None) -> str:
-    """What a job's PDF depends on: the program, its settings, the content, the style and the
-    files it names, and the patient; nothing under `skip` (resolved paths)."""
+    """What a job's PDF depends on: the program, its settings, the content it prints from,
+    the style and the files it names, and the patient; nothing under `skip` (resolved
+    paths)."""
     workshop = workshop or Workshop()
     memo = workshop.run_memo
     digest = hashlib.sha256()
-    content = job.content_dir or str(bundled("content"))
     parts = [program_hash(), repr(job.settings), job.output,
-             _files_hash(_content_files(content, skip, memo), memo),
+             _files_hash(_job_content_files(job, skip, workshop), memo),
              _files_hash(_style_files(job.setting("style", "default"), workshop), memo),
              job.patient_fields or ""]
     if job.patient_file:

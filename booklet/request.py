@@ -51,11 +51,17 @@ class Booklet:
     notes: tuple[str, ...] = ()
 
 
+def request_library(request: BookletRequest, workshop: Workshop) -> m.Library:
+    """The content the request prints from: its language's folder, loaded and checked."""
+    patient = request.patient
+    language = request.language or (patient.language if patient else None)
+    return workshop.library(request.content or bundled("content"), language)
+
+
 def plan_request(request: BookletRequest, workshop: Workshop) -> tuple[m.DocumentPlan, tuple]:
     """Load and check what the request names, and plan the document; with notes to show."""
     patient = request.patient
-    language = request.language or (patient.language if patient else None)
-    library = workshop.library(request.content or bundled("content"), language)
+    library = request_library(request, workshop)
     style = workshop.style(style_path(request.style), request.standard_print)
     sections = choose_sections(library, request.preset, request.sections, request.everything)
     sections = add_plan_sections(library, sections, patient, request.format)

@@ -191,6 +191,40 @@ def test_up_to_date_jobs_are_skipped_and_rebuilt_after_a_change(tmp_path):
     assert forced.stdout.startswith("3 built, 0 up to date, 0 failed")
 
 
+def test_an_edit_to_one_section_rebuilds_only_the_jobs_that_print_it(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(bundled("content"), content)
+    write(tmp_path / "jobs.yaml", """\
+jobs:
+  - {output: en/newly-diagnosed.pdf, preset: newly-diagnosed}
+  - {output: en/radiation.pdf, sections: [radiation-therapy], format: handout}
+  - {output: en/advanced.pdf, preset: advanced-disease}
+  - {output: es/radiation.pdf, sections: [radiation-therapy], format: handout, lang: es}
+""")
+
+    def statuses() -> dict:
+        result = run("jobs.yaml", "--content", content, "--out-dir", "out", "--jobs", "1",
+                     "--report", "report.json", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        report = json.loads((tmp_path / "report.json").read_text())
+        return {j["output"]: j["status"] for j in report["jobs"]}
+
+    assert set(statuses().values()) == {"built"}
+    section = content / "en" / "sections" / "radiation-therapy.yaml"
+    section.write_text(section.read_text(encoding="utf-8").replace(
+        "\nsummary: When radiation therapy may help",
+        "\nsummary: Edited, when radiation therapy may help"), encoding="utf-8")
+    assert statuses() == {"en/newly-diagnosed.pdf": "skipped", "en/radiation.pdf": "built",
+                          "en/advanced.pdf": "built", "es/radiation.pdf": "skipped"}
+    printed = " ".join(" ".join(page_texts(tmp_path / "out/en/advanced.pdf")).split())
+    assert "Edited, when radiation therapy may help" in printed
+    # a file every English job reads rebuilds every English job, and no Spanish one
+    glossary = content / "en" / "glossary" / "basics.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert statuses() == {"en/newly-diagnosed.pdf": "built", "en/radiation.pdf": "built",
+                          "en/advanced.pdf": "built", "es/radiation.pdf": "skipped"}
+
+
 def test_a_failing_job_is_reported_while_the_others_are_built(tmp_path):
     small_manifest(tmp_path, "  - {output: people/bad.pdf, sections: [when-to-call],"
                              " patient: {name: \"ሰላም\"}}\n")
