@@ -1,7 +1,7 @@
 """Benchmark booklet builds on this machine (not a test). Run from the repository folder:
 
-    python bench/bench.py            # all measurements, about a minute on 2 cores
-    python bench/bench.py --copies 50
+    python bench/bench.py            # all measurements, about two minutes on 2 cores
+    python bench/bench.py --copies 50 --rounds 5
 
 Reports: one booklet cold (a whole `booklet build` process), one booklet warm (in a process
 that has built one before), a clinic list of personalized booklets through `booklet batch`
@@ -94,8 +94,9 @@ def side_by_side(what: str, ours: tuple[float, int, float],
     print(line, flush=True)
 
 
-def typst_side(folder: Path) -> dict:
-    """Typst's cold booklet and its catalogue's booklets, timed as whole processes."""
+def typst_commands(folder: Path) -> dict:
+    """Typst's commands for the cold booklet and the catalogue's booklets, after making their
+    twins (not timed): what is timed is Typst compiling."""
     twin = [sys.executable, str(REPO / "bench" / "typst_twin.py")]
     subprocess.run([*twin, "data", "examples/catalogue.yaml", str(folder / "twins.jsonl")],
                    cwd=REPO, check=True)
@@ -104,19 +105,26 @@ def typst_side(folder: Path) -> dict:
     compile_one = ("import sys; sys.path.insert(0, 'bench'); import typst_twin as t;"
                    f" t.compile_twin(open({str(folder / 'one.jsonl')!r}).read(),"
                    f" output={str(folder / 'twin.pdf')!r})")
-    cold = min((timed([sys.executable, "-c", compile_one], REPO) for _ in range(3)),
-               key=lambda r: r[0])
-    batch_seconds, batch_rss = timed([*twin, "batch", str(folder / "twins.jsonl"),
-                                      "--jobs", "2"], REPO)
-    out = subprocess.run([*twin, "batch", str(folder / "twins.jsonl"), "--jobs", "2"],
-                         cwd=REPO, check=True, capture_output=True, text=True).stdout.split()
-    return {"cold": (cold[0], _pages(folder / "twin.pdf"), cold[1]),
-            "catalogue": (batch_seconds, int(out[1]), batch_rss)}
+    return {"cold": [sys.executable, "-c", compile_one],
+            "catalogue": [*twin, "batch", str(folder / "twins.jsonl"), "--jobs", "2"]}
+
+
+def interleaved(commands: list[list[str] | None], rounds: int) -> list[tuple[float, float]]:
+    """Each command's fastest (seconds, peak MiB) of `rounds`, run in turns (A B A B ...), so
+    that a drift in this machine's speed falls on both sides alike; None: not run."""
+    runs: list[list] = [[] for _ in commands]
+    for _ in range(rounds):
+        for command, found in zip(commands, runs):
+            if command is not None:
+                found.append(timed(command, REPO))
+    return [min(found, key=lambda r: r[0]) if found else None for found in runs]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="turns for the cold booklet (the catalogue gets one fewer)")
     parser.add_argument("--no-typst", action="store_true", help="leave Typst out")
     args = parser.parse_args()
     booklet = [sys.executable, "-m", "booklet"]
@@ -125,19 +133,28 @@ def main() -> None:
         folder = Path(tmp)
         version = min(timed([*booklet, "--version"], REPO)[0] for _ in range(3))
         print(f"booklet --version (whole process, best of 3): {version:.2f} s")
-        typst = typst_side(folder) if has_typst() and not args.no_typst else {}
-        cold, cold_rss = min((timed([*booklet, "build", "-o", str(folder / "cold.pdf")], REPO)
-                              for _ in range(3)), key=lambda r: r[0])
-        side_by_side("one booklet, cold (whole process, default preset, best of 3)",
-                     (cold, _pages(folder / "cold.pdf"), cold_rss), typst.get("cold"))
+        typst = typst_commands(folder) if has_typst() and not args.no_typst else {}
+        ours, theirs = interleaved([[*booklet, "build", "-o", str(folder / "cold.pdf")],
+                                    typst.get("cold")], args.rounds)
+        side_by_side(f"one booklet, cold (whole process, default preset, best of {args.rounds})",
+                     (ours[0], _pages(folder / "cold.pdf"), ours[1]),
+                     theirs and (theirs[0], _pages(folder / "twin.pdf"), theirs[1]))
         booklets = folder / "booklets.yaml"
         manifest = yaml.safe_load((REPO / "examples" / "catalogue.yaml").read_text("utf-8"))
         manifest["jobs"] = [j for j in manifest["jobs"] if j.get("format") != "handout"]
         booklets.write_text(yaml.safe_dump(manifest), encoding="utf-8")
-        seconds, rss = timed([*booklet, "batch", str(booklets), "--out-dir",
-                              str(folder / "catalogue"), "--jobs", "2", "--force"], REPO)
-        side_by_side(f"the catalogue's {len(manifest['jobs'])} booklets, --jobs 2",
-                     (seconds, pdf_pages(folder / "catalogue"), rss), typst.get("catalogue"))
+        rounds = max(1, args.rounds - 1)
+        ours, theirs = interleaved([[*booklet, "batch", str(booklets), "--out-dir",
+                                     str(folder / "catalogue"), "--jobs", "2", "--force"],
+                                    typst.get("catalogue")], rounds)
+        twin_pages = None
+        if theirs:
+            out = subprocess.run(typst["catalogue"], cwd=REPO, check=True, capture_output=True,
+                                 text=True).stdout.split()
+            twin_pages = int(out[1])
+        side_by_side(f"the catalogue's {len(manifest['jobs'])} booklets, --jobs 2,"
+                     f" best of {rounds}", (ours[0], pdf_pages(folder / "catalogue"), ours[1]),
+                     theirs and (theirs[0], twin_pages, theirs[1]))
         seconds, rss = timed([*booklet, "batch", "examples/catalogue.yaml", "--out-dir",
                               str(folder / "whole"), "--jobs", "2", "--force"], REPO)
         side_by_side("the whole catalogue (booklets and handouts), --jobs 2",
