@@ -41,6 +41,7 @@ class Theme:
     # every paragraph style carries it, so the paragraphs set in them can use it.
     paragraphs: object = None
     _styles: dict = field(default_factory=dict, repr=False)
+    _colors: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, plan: m.DocumentPlan, paragraphs=None) -> "Theme":
@@ -68,10 +69,12 @@ class Theme:
 
     # --- colours --------------------------------------------------------------------------
     def color(self, name: str) -> colors.Color:
-        value = {"warning fill": warning_fill(self.style),
-                 "primary tint": primary_tint(self.style)}.get(name) \
-            or getattr(self.style.colors, name)
-        return colors.HexColor(value)
+        """The style's colour `name` (or a mix of them), made once per theme."""
+        if name not in self._colors:
+            value = {"warning fill": warning_fill, "primary tint": primary_tint}.get(name)
+            self._colors[name] = colors.HexColor(
+                value(self.style) if value else getattr(self.style.colors, name))
+        return self._colors[name]
 
     @property
     def bold_body(self) -> bool:
