@@ -180,9 +180,11 @@ class LayoutDoc(BaseDocTemplate):
                          height - 2 * m - theme.footer_height, id=name,
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
-        templates = [PageTemplate("cover", [text_frame("cover")],
-                                  onPage=as_artifact(CoverBand(theme, footer))),
-                     PageTemplate("body", [text_frame("body")], onPage=as_artifact(footer))]
+        # a pass that only places draws no band or footer either: they move no page break
+        band, foot = ((as_artifact(CoverBand(theme, footer)), as_artifact(footer)) if drawing
+                      else (_draw_nothing, _draw_nothing))
+        templates = [PageTemplate("cover", [text_frame("cover")], onPage=band),
+                     PageTemplate("body", [text_frame("body")], onPage=foot)]
         templates.sort(key=lambda t: t.id != first_template)
         self.addPageTemplates(templates)
 
