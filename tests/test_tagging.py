@@ -310,3 +310,33 @@ def test_an_empty_cell_of_a_personal_table_is_read_as_not_given(tmp_path):
     last = [all_nodes[i] for i in cells[-1]]
     assert [(c.text, c.obj["alt"]) for c in last[1:]] == [
         ("—", "not given"), ("Clinic C", None), ("—", "not given")]
+
+
+@pytest.mark.parametrize("value", [
+    {"Type": "Name:StructElem", "S": "Name:P", "Alt": "Páncreas (dibujo) \\ 50%", "K": [0, 3]},
+    {"A": {"O": "Name:Layout", "BBox": [72.0, 90.25, 540.5, 700.0]}, "T": "plain (text)"},
+    {"Odd name": "Name:With space#and/slash", "Flag": True, "None": False},
+])
+def test_structure_values_are_written_as_a_pdf_parser_reads_them(value):
+    """pdf_value writes every structure element; qpdf (through pikepdf) reads it back the same."""
+    from booklet.tagging.pdfobjects import Name, pdf_value
+
+    def plain(v):
+        if isinstance(v, str) and v.startswith("Name:"):
+            return Name(v[5:])
+        if isinstance(v, dict):
+            return {k: plain(x) for k, x in v.items()}
+        return [plain(x) for x in v] if isinstance(v, list) else v
+
+    def read(o):
+        if isinstance(o, pikepdf.Dictionary):
+            return {k[1:]: read(o[k]) for k in o.keys()}
+        if isinstance(o, pikepdf.Array):
+            return [read(x) for x in o]
+        if isinstance(o, pikepdf.Name):
+            return "Name:" + str(o)[1:]
+        if isinstance(o, pikepdf.String):
+            return str(o)
+        return float(o) if not isinstance(o, (bool, int)) else o
+
+    assert read(pikepdf.Object.parse(pdf_value(plain(value)))) == value

@@ -2,7 +2,7 @@
 document (reportlab.pdfbase.pdfdoc; pinned to the 5.1 series for that reason). A booklet has
 about a thousand structure elements: they are plain values written straight to bytes by
 `pdf_value` (the one writer of them, also for the elements booklet.tagging.merge adds to a
-template), not reportlab's PDF objects, which take ten times as long."""
+template), not reportlab's PDF objects, which take several times as long."""
 from __future__ import annotations
 
 from html import escape as html_escape
@@ -31,7 +31,7 @@ def write_structure(canvas) -> None:
     doc.Reference(root, "StructTreeRoot")
     for element in elements:
         parent = NamedRef(names[id(element.parent)] if element.parent is not None
-                     else "StructTreeRoot")
+                          else "StructTreeRoot")
         doc.Reference(StructElemObject(element_entries(element, parent, any_ref, _page_ref)),
                       names[id(element)])
     nums = []
@@ -131,7 +131,7 @@ def pdf_value(value, document=None) -> bytes:
     if isinstance(value, NamedRef):
         return b"%d %d R" % document.idToObjectNumberAndVersion[value]
     if isinstance(value, Name):
-        return b"/" + value.encode("ascii")
+        return _name(value)
     if isinstance(value, str):
         return _text_string(value)
     if isinstance(value, bool):
@@ -143,9 +143,18 @@ def pdf_value(value, document=None) -> bytes:
     if isinstance(value, list):
         return b"[ " + b" ".join(pdf_value(v, document) for v in value) + b" ]"
     if isinstance(value, dict):
-        return b"<< " + b" ".join(b"/%s %s" % (k.encode("ascii"), pdf_value(v, document))
+        return b"<< " + b" ".join(_name(k) + b" " + pdf_value(v, document)
                                   for k, v in value.items()) + b" >>"
     raise TypeError(f"no PDF form for {type(value).__name__}")
+
+
+def _name(name: str) -> bytes:
+    """/Name, with #xx for a byte outside ! to ~ or a delimiter (PDF 1.7, 7.3.5)."""
+    if name.isalnum() and name.isascii():
+        return b"/" + name.encode("ascii")
+    return b"/" + b"".join(b"#%02X" % byte if byte < 0x21 or byte > 0x7E
+                           or byte in b"#%()<>[]{}/" else bytes([byte])
+                           for byte in name.encode("utf-8"))
 
 
 def _text_string(text: str) -> bytes:
