@@ -436,12 +436,12 @@ def _content_files(folder: Path, skip: tuple[str, ...], memo: dict) -> tuple[str
     return memo["files", folder, skip]
 
 
-def _job_content_files(job: Job, skip: tuple[str, ...], workshop: Workshop) -> tuple[str, ...]:
+def _job_content_files(request: BookletRequest, skip: tuple[str, ...],
+                       workshop: Workshop) -> tuple[str, ...]:
     """The content files a job's PDF can depend on: every file of its language's folder but
     the section files of sections it does not print (so an edit to one section rebuilds only
     the jobs that print it), and the bundled layout words and language file of its language
     when the folder has none of its own."""
-    request = job.request()
     library = request_library(request, workshop)
     plan, _ = plan_request(request, workshop)
     printed = {str(s.path.resolve()) for s in plan.sections}
@@ -466,7 +466,8 @@ def _style_files(name: str, workshop: Workshop) -> tuple[str, ...]:
                                   *(style.font_files or ())) if p)
 
 
-def input_hash(job: Job, skip: tuple[str, ...] = (), workshop: Workshop | None = None) -> str:
+def input_hash(job: Job, request: BookletRequest, skip: tuple[str, ...] = (),
+               workshop: Workshop | None = None) -> str:
     """What a job's PDF depends on: the program, its settings, the content it prints from,
     the style and the files it names, and the patient; nothing under `skip` (resolved
     paths)."""
@@ -474,7 +475,7 @@ def input_hash(job: Job, skip: tuple[str, ...] = (), workshop: Workshop | None =
     memo = workshop.run_memo
     digest = hashlib.sha256()
     parts = [program_hash(), repr(job.settings), job.output,
-             _files_hash(_job_content_files(job, skip, workshop), memo),
+             _files_hash(_job_content_files(request, skip, workshop), memo),
              _files_hash(_style_files(job.setting("style", "default"), workshop), memo),
              job.patient_fields or ""]
     if job.patient_file:
@@ -503,12 +504,13 @@ def build_job(job: Job, out_dir: str, known: str | None, force: bool,
     printed = Path(out_dir) / print_file_name(job.output) if sheet else None
     workshop = workshop or Workshop()
     try:
-        digest = input_hash(job, skip, workshop)
+        request = job.request()
+        digest = input_hash(job, request, skip, workshop)
         if not force and known == digest and target.is_file() and (
                 printed is None or printed.is_file()):
             return Result(job.index, job.output, "skipped", input_hash=digest,
                           print_file=print_file_name(job.output) if sheet else "")
-        made = make_booklet(job.request(), workshop)
+        made = make_booklet(request, workshop)
         pdf, pages = made.pdf, made.pages
         target.parent.mkdir(parents=True, exist_ok=True)
         if printed is not None:
