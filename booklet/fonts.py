@@ -190,6 +190,25 @@ def text_width(fonts: FontSet, text: str, font: str, size: float) -> float:
 
 
 @lru_cache(maxsize=None)
+class TrueTypeFont(TTFont):
+    """reportlab's TTFont, with a shortcut through `splitString` (the text of every line drawn
+    goes through it) for the usual case: every character already has its code in the
+    document's first subset, as nearly every line has after a booklet's first pages. The
+    result is what reportlab's loop over the characters gives; anything else takes that loop."""
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str) and text:
+            text = text.replace("\xa0", " ")    # reportlab draws a no-break space as a space
+            codes = state.assignments
+            if all(map(codes.__contains__, map(ord, text))):
+                try:
+                    return [(0, text.translate(codes).encode("latin-1"))]
+                except UnicodeEncodeError:       # a code past 255: in a later subset
+                    pass
+        return super().splitString(text, doc, encoding)
+
+
 def _cmap(font_name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
 
@@ -211,7 +230,7 @@ def register_family(family: str) -> FontSet:
     base = re.sub(r"[^A-Za-z0-9]", "", family)
     names = FontSet(family, f"{base}-Regular", f"{base}-Bold")
     for name, weight in ((names.regular, 400), (names.bold, 700)):
-        pdfmetrics.registerFont(TTFont(name, str(_font_file(family, weight))))
+        pdfmetrics.registerFont(TrueTypeFont(name, str(_font_file(family, weight))))
     _map_faces(names)
     return replace(names, fallback=register_fallback() if family != FALLBACK_FAMILY else None)
 
@@ -235,7 +254,7 @@ def register_files(regular: Path, bold: Path, where: str) -> FontSet:
 def _register_file(path: Path) -> str:
     tag = hashlib.sha1(str(path).encode()).hexdigest()[:6]  # keeps same-named files apart
     name = f"{re.sub(r'[^A-Za-z0-9-]', '', path.stem)}-{tag}"
-    pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFont(TrueTypeFont(name, str(path)))
     return name
 
 
@@ -252,7 +271,7 @@ def register_fallback() -> FontSet | None:
     except fontpkg.FontpkgError:
         return None
     name = "NotoSans-Fallback"
-    pdfmetrics.registerFont(TTFont(name, str(path)))
+    pdfmetrics.registerFont(TrueTypeFont(name, str(path)))
     fonts = FontSet(FALLBACK_FAMILY, name, name)
     _map_faces(fonts)
     return fonts
@@ -271,7 +290,7 @@ def script_fallbacks() -> tuple[FontSet, ...]:
         except fontpkg.FontpkgError:
             continue
         name = re.sub(r"[^A-Za-z0-9]", "", family) + "-Fallback"
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        pdfmetrics.registerFont(TrueTypeFont(name, str(path)))
         fonts = FontSet(family, name, name)
         _map_faces(fonts)
         out.append(fonts)
@@ -293,7 +312,7 @@ def _cjk_block(block: int) -> FontSet | None:
     fonts = FontSet("Noto Sans CJK JP", f"NotoSansCJKjp-{block:04X}-Regular",
                     f"NotoSansCJKjp-{block:04X}-Bold")
     for name, data in ((fonts.regular, regular), (fonts.bold, bold)):
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(data)))
+        pdfmetrics.registerFont(TrueTypeFont(name, io.BytesIO(data)))
     _map_faces(fonts)
     return fonts
 

@@ -341,3 +341,39 @@ def test_latin_markup_is_left_as_it_was():
         made = fonts.with_fallback(text)
         assert "actual_text" not in made
         assert re.sub(r"</?font[^>]*>", "", made) == text
+
+
+def test_the_fast_string_split_gives_what_reportlabs_loop_gives(monkeypatch):
+    """booklet.fonts.TrueTypeFont shortcuts splitString when every character has its code in
+    the first subset already. Fed the same texts in the same order, it must give the same runs
+    and leave the same subset assignments as reportlab's own loop, also past 256 codes, with
+    no-break spaces and characters the font lacks; and the shortcut must be taken."""
+    from booklet.fonts import TrueTypeFont
+    import fontpkg
+
+    path = str(fontpkg.path("Noto Sans", weight=400))
+    ours, theirs = TrueTypeFont("split-ours", path), TTFont("split-theirs", path)
+    greek = "".join(chr(c) for c in range(0x391, 0x3CA) if c != 0x3A2)
+    cyrillic = "".join(chr(c) for c in range(0x410, 0x450))
+    extended = "".join(chr(c) for c in range(0x100, 0x17F))
+    texts = ["Call your care team", "", "Call your care team", "a\u00a0b", "café naïve",
+             greek, "Call " + greek, cyrillic, extended, cyrillic + " " + greek, "\u0000x",
+             "\ue000 private", "Call your care team", extended[::-1]]
+    texts += texts      # the second time round, most texts take the shortcut
+
+    class Doc:     # splitString keeps its state per document object (a weak key)
+        pass
+    doc_ours, doc_theirs = Doc(), Doc()
+    loop, looped = TTFont.splitString, []
+
+    def counted(self, text, doc, encoding="utf-8"):
+        looped.append(text)
+        return loop(self, text, doc, encoding)
+    monkeypatch.setattr(TTFont, "splitString", counted)
+    for text in texts:
+        assert ours.splitString(text, doc_ours) == loop(theirs, text, doc_theirs), text
+        a, b = ours.state[doc_ours], theirs.state[doc_theirs]
+        assert (a.assignments, a.subsets, a.nextCode) == (b.assignments, b.subsets, b.nextCode)
+    assert len(ours.state[doc_ours].subsets) > 1        # the texts went past one subset
+    assert len(texts) - len(looped) >= 8, looped        # shortcuts taken
+    assert looped.count("café naïve") == 1              # looped the first time only
