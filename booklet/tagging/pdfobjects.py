@@ -126,35 +126,55 @@ class StructElemObject(PDFObject):
 def pdf_value(value, document=None) -> bytes:
     """A plain value (Ref, NamedRef, Name, str, bool, number, list, dict) written as PDF;
     a NamedRef is numbered by reportlab's `document`."""
-    if isinstance(value, Ref):
-        return b"%d 0 R" % value
-    if isinstance(value, NamedRef):
-        return b"%d %d R" % document.idToObjectNumberAndVersion[value]
-    if isinstance(value, Name):
-        return _name(value)
-    if isinstance(value, str):
-        return _text_string(value)
-    if isinstance(value, bool):
-        return b"true" if value else b"false"
-    if isinstance(value, int):
-        return b"%d" % value
-    if isinstance(value, float):
-        return fp_str(value).encode("ascii")
-    if isinstance(value, list):
-        return b"[ " + b" ".join(pdf_value(v, document) for v in value) + b" ]"
-    if isinstance(value, dict):
-        return b"<< " + b" ".join(_name(k) + b" " + pdf_value(v, document)
-                                  for k, v in value.items()) + b" >>"
-    raise TypeError(f"no PDF form for {type(value).__name__}")
+    write = _WRITERS.get(type(value)) or _writer_of(type(value))
+    return write(value, document)
+
+
+def _list(value: list, document) -> bytes:
+    return b"[ " + b" ".join([pdf_value(v, document) for v in value]) + b" ]"
+
+
+def _dict(value: dict, document) -> bytes:
+    return b"<< " + b" ".join([_name(k) + b" " + pdf_value(v, document)
+                               for k, v in value.items()]) + b" >>"
+
+
+# Each type's writer, looked up by the value's own type: a booklet writes about 100,000
+# values, and one lookup is quicker than a chain of isinstance tests.
+_WRITERS = {
+    Ref: lambda value, _: b"%d 0 R" % value,
+    NamedRef: lambda value, document: b"%d %d R" % document.idToObjectNumberAndVersion[value],
+    Name: lambda value, _: _name(value),
+    str: lambda value, _: _text_string(value),
+    bool: lambda value, _: b"true" if value else b"false",
+    int: lambda value, _: b"%d" % value,
+    float: lambda value, _: fp_str(value).encode("ascii"),
+    list: _list,
+    dict: _dict,
+}
+
+
+def _writer_of(kind: type):
+    """The writer of a subclass of one of the types above: its nearest base's."""
+    for base in kind.__mro__:
+        if base in _WRITERS:
+            return _WRITERS[base]
+    raise TypeError(f"no PDF form for {kind.__name__}")
 
 
 def _name(name: str) -> bytes:
     """/Name, with #xx for a byte outside ! to ~ or a delimiter (PDF 1.7, 7.3.5)."""
-    if name.isalnum() and name.isascii():
-        return b"/" + name.encode("ascii")
-    return b"/" + b"".join(b"#%02X" % byte if byte < 0x21 or byte > 0x7E
-                           or byte in b"#%()<>[]{}/" else bytes([byte])
-                           for byte in name.encode("utf-8"))
+    written = _NAMES.get(name)
+    if written is None:
+        written = b"/" + b"".join(
+            b"#%02X" % byte if byte < 0x21 or byte > 0x7E or byte in b"#%()<>[]{}/"
+            else bytes([byte]) for byte in name.encode("utf-8"))
+        if len(_NAMES) < 1_000:
+            _NAMES[name] = written
+    return written
+
+
+_NAMES: dict[str, bytes] = {}   # the few dozen names structure trees use, each written once
 
 
 def _text_string(text: str) -> bytes:
