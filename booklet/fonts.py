@@ -17,6 +17,7 @@ import hashlib
 import html
 import io
 import re
+import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -210,7 +211,17 @@ class TrueTypeFont(TTFont):
 
 
 def _cmap(font_name: str) -> frozenset[int]:
+    with _REGISTERING:
+        path = _UNREGISTERED.pop(font_name, None)
+        if path is not None:
+            pdfmetrics.registerFont(TrueTypeFont(font_name, path))
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
+
+
+# The fallback font is read (8 ms) only when a character the main font lacks is looked up in
+# it, which an English booklet never does; text names a face only after that lookup.
+_UNREGISTERED: dict[str, str] = {}      # font name -> file, not read yet
+_REGISTERING = threading.Lock()
 
 
 def _font_file(family: str, weight: int) -> Path:
@@ -260,7 +271,8 @@ def _register_file(path: Path) -> str:
 
 @lru_cache(maxsize=None)
 def register_fallback() -> FontSet | None:
-    """Noto Sans, registered once: its variable font's default instance for both faces.
+    """Noto Sans, registered once (and read on first need): its variable font's default
+    instance for both faces.
 
     None when fontpkg-noto-sans is not installed (then only the main font is used).
     """
@@ -271,7 +283,7 @@ def register_fallback() -> FontSet | None:
     except fontpkg.FontpkgError:
         return None
     name = "NotoSans-Fallback"
-    pdfmetrics.registerFont(TrueTypeFont(name, str(path)))
+    _UNREGISTERED[name] = str(path)
     fonts = FontSet(FALLBACK_FAMILY, name, name)
     _map_faces(fonts)
     return fonts
