@@ -428,7 +428,7 @@ def print_summary(pdf: bytes) -> PrintSummary:
         pages = len(document)
         smallest = math.inf
         for index in range(pages):
-            smallest = min(smallest, _smallest_on_page(document, index))
+            smallest = _smallest_on_page(document, index, smallest)
     finally:
         document.close()
     return PrintSummary(pages=pages, single_sided=pages, double_sided=-(-pages // 2),
@@ -436,15 +436,15 @@ def print_summary(pdf: bytes) -> PrintSummary:
                         smallest_text_pt=0.0 if smallest == math.inf else round(smallest, 2))
 
 
-def _smallest_on_page(document, index: int) -> float:
+def _smallest_on_page(document, index: int, smallest: float = math.inf) -> float:
+    """The smallest text size on the page, or `smallest` when none is smaller."""
     import pypdfium2.raw as raw
 
     page = raw.FPDF_LoadPage(document.raw, index)
     if not page:
-        return math.inf
+        return smallest
     size, matrix = ctypes.c_float(), raw.FS_MATRIX()
     bounds = [ctypes.c_float() for _ in range(4)]
-    smallest = math.inf
 
     def visit(count, get, outer):
         nonlocal smallest
@@ -460,15 +460,18 @@ def _smallest_on_page(document, index: int) -> float:
                 visit(raw.FPDFFormObj_CountObjects(obj),
                       lambda j, form=obj: raw.FPDFFormObj_GetObject(form, j), m)
                 continue
-            if raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE:
-                continue
             if not raw.FPDFTextObj_GetFontSize(obj, size) or size.value <= 0:
+                continue
+            drawn = size.value * math.hypot(m[2], m[3])
+            if drawn >= smallest:               # cannot lower it: no need to look closer
+                continue
+            if raw.FPDFTextObj_GetTextRenderMode(obj) == raw.FPDF_TEXTRENDERMODE_INVISIBLE:
                 continue
             raw.FPDFPageObj_GetBounds(obj, *bounds)
             left, bottom, right, top = (v.value for v in bounds)
             if right - left <= 0 and top - bottom <= 0:
                 continue                        # shows no glyph
-            smallest = min(smallest, size.value * math.hypot(m[2], m[3]))
+            smallest = drawn
 
     try:
         visit(raw.FPDFPage_CountObjects(page), lambda j: raw.FPDFPage_GetObject(page, j),
