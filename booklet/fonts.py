@@ -16,10 +16,12 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import json
 import re
 import threading
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from collections.abc import Iterable
 
@@ -224,11 +226,32 @@ _UNREGISTERED: dict[str, str] = {}      # font name -> file, not read yet
 _REGISTERING = threading.Lock()
 
 
+def font_path(family: str, weight: int) -> Path:
+    """The file of a fontpkg family at `weight`; fontpkg.FontpkgError when it is not installed.
+
+    fontpkg finds a family by loading every installed font package (about 10 ms a process).
+    A fontpkg-* package's module is named after its family (fontpkg_atkinson_hyperlegible),
+    so that one is read first, with fontpkg's own functions; fontpkg's search is the fallback.
+    """
+    import fontpkg  # imported here: a command that prints nothing needs no fonts
+
+    slug = fontpkg.slugify(family)
+    try:
+        root = resources.files(f"fontpkg_{slug.replace('-', '_')}")
+        found = fontpkg.family_from_metadata(
+            json.loads((root / "metadata.json").read_text(encoding="utf-8")), root)
+    except (ImportError, OSError, ValueError, KeyError, TypeError):
+        found = None
+    if found is None or found.slug != slug:
+        return Path(fontpkg.path(family, weight=weight))
+    return Path(fontpkg.select_file(found, fontpkg.normalize_weight(weight), "normal").path)
+
+
 def _font_file(family: str, weight: int) -> Path:
-    import fontpkg  # imported here: it scans installed packages on first use
+    import fontpkg
 
     try:
-        return Path(fontpkg.path(family, weight=weight))
+        return font_path(family, weight)
     except fontpkg.FontpkgError as error:
         raise InputError([f"font: '{family}' (weight {weight}) is not available: {error}."
                           f" Fix: pip install fontpkg-{fontpkg.slugify(family)}, or choose"
@@ -279,7 +302,7 @@ def register_fallback() -> FontSet | None:
     import fontpkg
 
     try:
-        path = fontpkg.path(FALLBACK_FAMILY, weight=400)
+        path = font_path(FALLBACK_FAMILY, 400)
     except fontpkg.FontpkgError:
         return None
     name = "NotoSans-Fallback"
@@ -298,7 +321,7 @@ def script_fallbacks() -> tuple[FontSet, ...]:
     out = []
     for family in SCRIPT_FAMILIES:
         try:
-            path = fontpkg.path(family, weight=400)
+            path = font_path(family, 400)
         except fontpkg.FontpkgError:
             continue
         name = re.sub(r"[^A-Za-z0-9]", "", family) + "-Fallback"

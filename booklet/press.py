@@ -274,12 +274,11 @@ def _pt(size: tuple[float, float]) -> str:
 @lru_cache(maxsize=None)
 def _note_font() -> str:
     """Register Atkinson Hyperlegible with reportlab under our own name, once."""
-    import fontpkg
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    pdfmetrics.registerFont(TTFont(NOTE_FONT, str(fontpkg.path("Atkinson Hyperlegible",
-                                                               weight=400))))
+    from .fonts import font_path
+    pdfmetrics.registerFont(TTFont(NOTE_FONT, str(font_path("Atkinson Hyperlegible", 400))))
     return NOTE_FONT
 
 

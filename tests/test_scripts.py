@@ -377,3 +377,33 @@ def test_the_fast_string_split_gives_what_reportlabs_loop_gives(monkeypatch):
     assert len(ours.state[doc_ours].subsets) > 1        # the texts went past one subset
     assert len(texts) - len(looped) >= 8, looped        # shortcuts taken
     assert looped.count("café naïve") == 1              # looped the first time only
+
+
+def test_a_font_file_is_found_as_fontpkg_finds_it_without_its_search(monkeypatch):
+    """booklet.fonts.font_path reads a fontpkg-* package named after the family directly; it
+    must give fontpkg's own answer for every installed family and weight, and stay off
+    fontpkg's search (which loads every font package) where the package is named so."""
+    import fontpkg
+    from booklet.fonts import font_path
+
+    expected = {}
+    for family in fontpkg.families().values():
+        for weight in (100, 400, 700, 900):
+            try:
+                expected[family.name, weight] = fontpkg.path(family.name, weight=weight)
+            except fontpkg.FontpkgError as error:
+                expected[family.name, weight] = type(error)
+    assert ("Atkinson Hyperlegible", 700) in expected
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("fontpkg searched every package")
+    monkeypatch.setattr(fontpkg, "path", no_search)
+    for (name, weight), want in expected.items():
+        if isinstance(want, type):
+            with pytest.raises(want):
+                font_path(name, weight)
+        else:
+            assert font_path(name, weight) == want, (name, weight)
+    monkeypatch.undo()
+    with pytest.raises(fontpkg.FontpkgError):
+        font_path("No Such Family", 400)
