@@ -19,6 +19,7 @@ from booklet.cli import main
 from booklet.content import load_library
 from booklet.editorial import handout_page_limit
 from booklet.language import language_info
+from booklet.messages import catalogue
 
 sys.path.insert(0, str(Path(__file__).parent))
 import pseudo  # noqa: E402
@@ -238,3 +239,20 @@ def test_a_draft_label_too_long_for_the_footer_names_its_message(world, tmp_path
     assert len(lines) == 1, lines
     assert lines[0].startswith(f"Error: messages.yaml: draft_translation: '{long_label}' and"), lines
     assert lines[0].endswith("Fix: shorten draft_translation."), lines
+
+
+def test_a_messages_file_with_a_yaml_error_is_one_line(world, tmp_path):
+    content, _, _ = world
+    messages = content / "qps" / "messages.yaml"
+    good = messages.read_text(encoding="utf-8")
+    messages.write_text("title_joiner: [broken\n" + good, encoding="utf-8")
+    catalogue.cache_clear()
+    try:
+        result = run("build", "--content", content, "--lang", "qps", "-o", tmp_path / "x.pdf")
+        assert result.exit_code != 0 and "Traceback" not in result.output, result.output
+        assert "messages.yaml: line 2, column" in result.output
+        assert "YAML syntax error" in result.output
+        assert not (tmp_path / "x.pdf").exists()
+    finally:
+        messages.write_text(good, encoding="utf-8")
+        catalogue.cache_clear()

@@ -9,10 +9,9 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..errors import InputError
 from ..resources import bundled
+from ..yamlfile import read_yaml
 
 _ADDED: dict[str, Path] = {}     # language code -> messages.yaml of a library loaded with --content
 
@@ -52,8 +51,7 @@ def catalogue(language: str = "en") -> Messages:
         raise InputError([f"{language}: no message catalogue for this language. Fix: add"
                           f" messages.yaml to its content folder ({code}/), with every key of"
                           " content/en/messages.yaml."])
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise InputError([f"{path}: (top level): is not a list of messages. Fix: write one"
                           " 'key: text' line per message, as in content/en/messages.yaml."])

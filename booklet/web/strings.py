@@ -4,14 +4,14 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
+from ..yamlfile import read_yaml
 
 FOLDER = Path(__file__).resolve().parent / "messages"
 
 
 @cache
 def _read(code: str) -> dict:
-    return yaml.safe_load((FOLDER / f"{code}.yaml").read_text(encoding="utf-8"))
+    return read_yaml(FOLDER / f"{code}.yaml")
 
 
 UI_LANGUAGES = frozenset(p.stem for p in FOLDER.glob("*.yaml"))   # the form's own languages
