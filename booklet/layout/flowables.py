@@ -7,10 +7,11 @@ artifact: decoration a screen reader skips. Flowables that only decorate say so 
 from __future__ import annotations
 
 import copy
+from functools import lru_cache
 
 import pyphen
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.platypus import Flowable, Paragraph as ReportlabParagraph
 from reportlab.platypus.doctemplate import ActionFlowable
 
@@ -87,8 +88,7 @@ class Paragraph(ReportlabParagraph):
         if getattr(self.style, "shaping", 0):   # shaped words are never split
             return self._break_shaped(width)
         narrowest = min(width) if isinstance(width, list) else width
-        wide = [word for f in self.frags if hasattr(f, "text") for word in f.text.split()
-                if stringWidth(word, f.fontName, f.fontSize) > narrowest]
+        wide = _words_wider_than(self.frags, narrowest)
         if not wide:
             return super().breakLines(width)
         style, memo = self.style, getattr(self.style, "paragraph_memo", None)
@@ -196,6 +196,32 @@ def _soft_hyphens(language: str):
     def splits(word: str):
         return [(head + SOFT_HYPHEN, tail) for head, tail in dictionary.iterate(word)]
     return splits
+
+
+def _words_wider_than(frags, width: float) -> list[str]:
+    """The words of the paragraph's fragments wider than `width`. A word too short to be that
+    wide even in its font's widest glyph is not measured (nearly every word)."""
+    wide = []
+    for f in frags:
+        text = getattr(f, "text", "")
+        if not text:
+            continue
+        widest = _widest_glyph(f.fontName) * f.fontSize / 1000
+        fewest = width / widest if widest > 0 else 0
+        wide += [word for word in text.split()
+                 if len(word) > fewest and stringWidth(word, f.fontName, f.fontSize) > width]
+    return wide
+
+
+@lru_cache(maxsize=None)
+def _widest_glyph(font_name: str) -> float:
+    """The widest advance of any glyph of the font, in thousandths of its size (as reportlab
+    measures a string: a character the font lacks counts its default width)."""
+    font = getFont(font_name)
+    face = getattr(font, "face", None)
+    if face is not None and hasattr(face, "charWidths"):
+        return max([*face.charWidths.values(), face.defaultWidth])
+    return max(getattr(font, "widths", None) or [float("inf")])
 
 
 def _fits(broken) -> bool:
