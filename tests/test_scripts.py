@@ -258,7 +258,7 @@ def test_cjk_names_are_drawn_in_truetype_fonts_made_from_noto_sans_cjk(tmp_path_
     name = NAMES[script]
     path = build(tmp_path_factory, name, False, arabic_details=False)
     with pdfplumber.open(path) as pdf:
-        chars = [c for c in pdf.pages[0].chars if cjk.CJK.match(c["text"])]
+        chars = [c for c in pdf.pages[0].chars if re.match(cjk.CJK, c["text"])]
     assert "".join(c["text"] for c in chars) == name.replace(" ", "")
     assert {c["fontname"].split("+")[-1].rsplit("-", 1)[0] for c in chars} == \
         {"NotoSansCJKjp-Regular"}
