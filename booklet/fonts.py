@@ -220,6 +220,17 @@ def _cmap(font_name: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font_name).face.charToGlyph)
 
 
+@lru_cache(maxsize=None)
+def widest_glyph(font_name: str) -> float:
+    """The widest advance of any glyph of a registered font, in thousandths of its size (as
+    reportlab measures a string: a character the font lacks counts its default width)."""
+    font = pdfmetrics.getFont(font_name)
+    face = getattr(font, "face", None)
+    if face is not None and hasattr(face, "charWidths"):
+        return max([*face.charWidths.values(), face.defaultWidth])
+    return max(getattr(font, "widths", None) or [float("inf")])
+
+
 # The fallback font is read (8 ms) only when a character the main font lacks is looked up in
 # it, which an English booklet never does; text names a face only after that lookup.
 _UNREGISTERED: dict[str, str] = {}      # font name -> file, not read yet

@@ -7,14 +7,14 @@ artifact: decoration a screen reader skips. Flowables that only decorate say so 
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
 
 import pyphen
 
-from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph as ReportlabParagraph
 from reportlab.platypus.doctemplate import ActionFlowable
 
+from ..fonts import widest_glyph
 from ..scripts import ACTUAL_TEXT_MARK, ACTUAL_TEXT_RUN
 from ..tagging import Element, tagged
 
@@ -206,22 +206,11 @@ def _words_wider_than(frags, width: float) -> list[str]:
         text = getattr(f, "text", "")
         if not text:
             continue
-        widest = _widest_glyph(f.fontName) * f.fontSize / 1000
+        widest = widest_glyph(f.fontName) * f.fontSize / 1000
         fewest = width / widest if widest > 0 else 0
         wide += [word for word in text.split()
                  if len(word) > fewest and stringWidth(word, f.fontName, f.fontSize) > width]
     return wide
-
-
-@lru_cache(maxsize=None)
-def _widest_glyph(font_name: str) -> float:
-    """The widest advance of any glyph of the font, in thousandths of its size (as reportlab
-    measures a string: a character the font lacks counts its default width)."""
-    font = getFont(font_name)
-    face = getattr(font, "face", None)
-    if face is not None and hasattr(face, "charWidths"):
-        return max([*face.charWidths.values(), face.defaultWidth])
-    return max(getattr(font, "widths", None) or [float("inf")])
 
 
 def _fits(broken) -> bool:
