@@ -21,8 +21,8 @@ def write_structure(canvas) -> None:
                 if e is canvas.document or e.has_content()]
     names = {id(e): f"StructElem{i}" for i, e in enumerate(elements)}
 
-    def ref(element: Element) -> PDFObjectReference:
-        return PDFObjectReference(names[id(element)])
+    def ref(element: Element) -> NamedRef:
+        return NamedRef(names[id(element)])
 
     def any_ref(thing) -> NamedRef:
         return NamedRef(thing.name if isinstance(thing, AnnotationRef) else names[id(thing)])
@@ -32,16 +32,16 @@ def write_structure(canvas) -> None:
     for element in elements:
         parent = NamedRef(names[id(element.parent)] if element.parent is not None
                           else "StructTreeRoot")
-        doc.Reference(StructElemObject(element_entries(element, parent, any_ref, _page_ref)),
+        doc.Reference(PlainObject(element_entries(element, parent, any_ref, _page_ref)),
                       names[id(element)])
     nums = []
     for page, (key, owners) in sorted(canvas.page_parents.items(), key=lambda kv: kv[1][0]):
-        nums += [key, PDFArray([ref(owner) for owner in owners])]
+        nums += [key, [ref(owner) for owner in owners]]
     for key, link in sorted(canvas.annotation_parents.items()):
         nums += [key, ref(link)]
     nums = _sorted_nums(nums)
-    root["K"] = PDFArray([ref(canvas.document)])
-    root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray(nums)}))
+    root["K"] = PDFArray([PDFObjectReference(names[id(canvas.document)])])
+    root["ParentTree"] = doc.Reference(PlainObject({"Nums": nums}))
     root["ParentTreeNextKey"] = canvas._next_key
 
     catalog = doc.Catalog
@@ -112,9 +112,10 @@ def element_entries(element: Element, parent, ref, page) -> dict:
     return entries
 
 
-class StructElemObject(PDFObject):
-    """A structure element for reportlab's document: its plain entries (`element_entries`),
-    written by `pdf_value` when the document is written and every object has its number."""
+class PlainObject(PDFObject):
+    """An object for reportlab's document made of plain values (a structure element's
+    `element_entries`, the parent tree), written by `pdf_value` when the document is written
+    and every object has its number."""
 
     def __init__(self, entries: dict):
         self.entries = entries
