@@ -192,7 +192,6 @@ def text_width(fonts: FontSet, text: str, font: str, size: float) -> float:
                for face, part in fonts.text_runs(text, font))
 
 
-@lru_cache(maxsize=None)
 class TrueTypeFont(TTFont):
     """reportlab's TTFont, with a shortcut through `splitString` (the text of every line drawn
     goes through it) for the usual case: every character already has its code in the
@@ -212,6 +211,7 @@ class TrueTypeFont(TTFont):
         return super().splitString(text, doc, encoding)
 
 
+@lru_cache(maxsize=None)
 def _cmap(font_name: str) -> frozenset[int]:
     with _REGISTERING:
         path = _UNREGISTERED.pop(font_name, None)
