@@ -304,3 +304,50 @@ def test_the_paragraph_memo_forgets_its_oldest_entries_first():
     workshop = Workshop()
     make_booklet(BookletRequest(everything=True), workshop)
     assert 0 < len(workshop.paragraphs.parsed) <= workshop.paragraphs.limit
+
+
+def test_the_cycle_collector_is_paused_only_while_a_document_is_made(monkeypatch):
+    """make_booklet turns Python's cycle collector off while it works and puts back what it
+    found, also when the build fails."""
+    import gc
+    import booklet.request as request
+
+    seen = []
+    real = request.build_pdf
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+    monkeypatch.setattr(request, "build_pdf", watching)
+    assert gc.isenabled()
+    make_booklet(BookletRequest(format="handout", sections=("what-is-a-pnet",)))
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(Exception):
+        make_booklet(BookletRequest(style="no-such-style"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        make_booklet(BookletRequest(format="handout", sections=("what-is-a-pnet",)))
+        assert not gc.isenabled(), "a caller's choice is left as it was"
+    finally:
+        gc.enable()
+
+
+def test_an_english_booklet_never_reads_the_fallback_font(tmp_path):
+    """Noto Sans (the fallback) is read only when a character Atkinson Hyperlegible lacks is
+    looked up in it; a patient name in Vietnamese needs it, and gets it."""
+    probe = ("import sys; from booklet.request import BookletRequest, make_booklet;"
+             " from booklet.patient import patient_from_data;"
+             " from reportlab.pdfbase import pdfmetrics;"
+             " name = sys.argv[1];"
+             " patient = patient_from_data({'name': name}, 'probe') if name else None;"
+             " make_booklet(BookletRequest(patient=patient));"
+             " print(sorted(pdfmetrics.getRegisteredFontNames()))")
+    fonts = {}
+    for name in ("", "Nguyễn Thị Ánh"):
+        done = subprocess.run([sys.executable, "-c", probe, name], capture_output=True,
+                              text=True, cwd=REPO)
+        assert done.returncode == 0, done.stderr
+        fonts[name] = done.stdout
+    assert "NotoSans-Fallback" not in fonts[""] and "AtkinsonHyperlegible-Regular" in fonts[""]
+    assert "NotoSans-Fallback" in fonts["Nguyễn Thị Ánh"]
