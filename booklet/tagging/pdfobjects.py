@@ -5,6 +5,7 @@ about a thousand structure elements: they are plain values written straight to b
 template), not reportlab's PDF objects, which take several times as long."""
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape as html_escape
 
 from reportlab.lib.rl_accel import fp_str
@@ -163,19 +164,12 @@ def _writer_of(kind: type):
     raise TypeError(f"no PDF form for {kind.__name__}")
 
 
+@lru_cache(maxsize=1024)     # the few dozen names of structure trees, each written once
 def _name(name: str) -> bytes:
     """/Name, with #xx for a byte outside ! to ~ or a delimiter (PDF 1.7, 7.3.5)."""
-    written = _NAMES.get(name)
-    if written is None:
-        written = b"/" + b"".join(
-            b"#%02X" % byte if byte < 0x21 or byte > 0x7E or byte in b"#%()<>[]{}/"
-            else bytes([byte]) for byte in name.encode("utf-8"))
-        if len(_NAMES) < 1_000:
-            _NAMES[name] = written
-    return written
-
-
-_NAMES: dict[str, bytes] = {}   # the few dozen names structure trees use, each written once
+    return b"/" + b"".join(b"#%02X" % byte if byte < 0x21 or byte > 0x7E
+                           or byte in b"#%()<>[]{}/" else bytes([byte])
+                           for byte in name.encode("utf-8"))
 
 
 def _text_string(text: str) -> bytes:
