@@ -251,8 +251,8 @@ def font_path(family: str, weight: int) -> Path:
         root = resources.files(f"fontpkg_{slug.replace('-', '_')}")
         found = fontpkg.family_from_metadata(
             json.loads((root / "metadata.json").read_text(encoding="utf-8")), root)
-    except (ImportError, OSError, ValueError, KeyError, TypeError):
-        found = None
+    except (ImportError, OSError, ValueError, KeyError, TypeError, AttributeError):
+        found = None   # not a fontpkg family package: fontpkg's search decides
     if found is None or found.slug != slug:
         return Path(fontpkg.path(family, weight=weight))
     return Path(fontpkg.select_file(found, fontpkg.normalize_weight(weight), "normal").path)
