@@ -407,3 +407,15 @@ def test_a_font_file_is_found_as_fontpkg_finds_it_without_its_search(monkeypatch
     monkeypatch.undo()
     with pytest.raises(fontpkg.FontpkgError):
         font_path("No Such Family", 400)
+
+
+def test_a_module_named_like_a_font_package_that_is_not_one_is_left_to_fontpkg(tmp_path,
+                                                                              monkeypatch):
+    import fontpkg
+    from booklet.fonts import font_path
+
+    (tmp_path / "fontpkg_not_a_font").mkdir()
+    (tmp_path / "fontpkg_not_a_font" / "__init__.py").write_text("", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(fontpkg.FamilyNotInstalled):
+        font_path("Not A Font", 400)
