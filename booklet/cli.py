@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import sys
 import time
@@ -11,6 +12,7 @@ import click
 
 from . import __version__
 from .choices import FORMATS, PAPERS
+from .collector import cycle_collector_paused
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
 from .language import language_code
 from .resources import bundled, bundled_styles, style_path
@@ -45,6 +47,16 @@ def _library(content_dir: Path | None, lang: str | None = None):
 def main(ctx, quiet: bool, verbose: bool) -> None:
     """Large-print patient booklets and handouts about pancreatic neuroendocrine tumors."""
     ctx.obj = {"quiet": quiet, "verbose": verbose and not quiet}
+
+
+def run() -> None:
+    """The booklet program (its console script, and python -m booklet). The process ends when
+    the command does, so the objects left are frozen first (gc.freeze): Python's last sweep
+    for reference cycles then skips them, which was 3% of a cold build."""
+    try:
+        main(prog_name="booklet")
+    finally:
+        gc.freeze()
 
 
 def _flag(name: str) -> bool:
@@ -105,6 +117,7 @@ json_option = click.option("--json", "as_json", is_flag=True,
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("booklet.pdf"), show_default=True,
               help="The PDF file to write; - writes it to standard output.")
+@cycle_collector_paused()      # from the first import to the print line (booklet.collector)
 def build(content_dir, lang, style_name, preset, section_ids, everything, format_, paper,
           full_glossary, standard_print, patient_file, fhir_file, today, name, plan_keywords,
           fillable, duplex, draft, output) -> None:

@@ -166,7 +166,8 @@ for p in found:
     for text in samples:
         got, want = p.search(text), real.search(text)
         assert (got and got.span()) == (want and want.span()), (p, text)
-print([type(p.compiled()).__name__ for p in found], [re.compile(*p._key[1:]) is p.compiled() for p in found])
+print([type(p.compiled()).__name__ for p in found],
+      [re.compile(*p._key[1:]) is p.compiled() for p in found])
 """
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.pdf")],
                          capture_output=True, text=True)
@@ -174,3 +175,38 @@ print([type(p.compiled()).__name__ for p in found], [re.compile(*p._key[1:]) is 
     assert out.stdout.splitlines() == [
         "['DeferredPattern', 'DeferredPattern', 'DeferredPattern'] [True, True, True]",
         "['Pattern', 'Pattern', 'Pattern'] [True, True, True]"]
+
+
+def test_build_runs_with_the_cycle_collector_paused_and_the_program_freezes_at_exit(
+        tmp_path, monkeypatch):
+    """`booklet build` pauses the collector for all its work (imports included: they come
+    first inside the command) and turns it back on; the program's entry point freezes the
+    objects left before Python's exit, for any command, even one that fails."""
+    import gc
+    import subprocess
+    import sys
+    import booklet.output as output
+
+    seen = []
+    real = output.write_atomic
+
+    def watching(path, data):
+        seen.append(gc.isenabled())
+        return real(path, data)
+    monkeypatch.setattr(output, "write_atomic", watching)
+    assert gc.isenabled()
+    done = CliRunner().invoke(main, ["build", "--format", "handout", "--section",
+                                     "what-is-a-pnet", "-o", str(tmp_path / "h.pdf")])
+    assert done.exit_code == 0, done.output
+    assert seen == [False] and gc.isenabled()
+    done = CliRunner().invoke(main, ["build", "--style", "no-such-style", "-o",
+                                     str(tmp_path / "x.pdf")])
+    assert done.exit_code == 2 and gc.isenabled()
+
+    code = ("import gc, sys\nfrom booklet.cli import run\ntry:\n    run()\nexcept SystemExit as e:"
+            "\n    print(e.code, gc.get_freeze_count() > 0, gc.isenabled())")
+    for args, want in ((["--version"], "0 True True"),
+                       (["build", "--style", "nope"], "2 True True")):
+        out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                             text=True, cwd=tmp_path)
+        assert out.stdout.splitlines()[-1] == want, out.stderr
