@@ -2,6 +2,6 @@
 
 __version__ = "0.1.0"
 
-from . import patterns
+from . import startup
 
-patterns.defer()   # before any module of booklet imports reportlab (see booklet.patterns)
+startup.defer()   # before any module of booklet imports reportlab (see booklet.startup)

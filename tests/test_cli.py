@@ -139,44 +139,6 @@ def test_the_command_line_loads_no_layout_before_a_command_runs():
     assert out.strip() == "[]"
 
 
-def test_patterns_libraries_compile_at_import_wait_until_used(tmp_path):
-    """booklet.patterns: the three costly patterns reportlab and PyYAML compile at import are
-    still stand-ins after a build of the default booklet, which never matches them (this
-    fails when a library's pattern changes and is compiled at import again), and once used
-    each finds what the real pattern finds."""
-    import subprocess
-    import sys
-    code = """
-import re, sys
-sys.argv = ["booklet", "-q", "build", "-o", sys.argv[1]]
-from booklet.cli import main
-try:
-    main()
-except SystemExit as done:
-    assert not done.code, done.code
-import yaml
-from reportlab.platypus import paragraph
-from reportlab.lib import textsplit
-found = [paragraph.uri_pat, textsplit.rx, yaml.reader.Reader.NON_PRINTABLE]
-print([type(p).__name__ for p in found], [p._compiled is None for p in found])
-samples = ["https://www.cancer.org/a?b=1", "HTTP://Example.ORG/", "www.cancer.org",
-           "\u8179 x", "tab\\tok", "bell\\x07", "\\ufffe"]
-for p in found:
-    real = re._compiler.compile(*p._key[1:])
-    for text in samples:
-        got, want = p.search(text), real.search(text)
-        assert (got and got.span()) == (want and want.span()), (p, text)
-print([type(p.compiled()).__name__ for p in found],
-      [re.compile(*p._key[1:]) is p.compiled() for p in found])
-"""
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "b.pdf")],
-                         capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines() == [
-        "['DeferredPattern', 'DeferredPattern', 'DeferredPattern'] [True, True, True]",
-        "['Pattern', 'Pattern', 'Pattern'] [True, True, True]"]
-
-
 def test_build_runs_with_the_cycle_collector_paused_and_the_program_freezes_at_exit(
         tmp_path, monkeypatch):
     """`booklet build` pauses the collector for all its work (imports included: they come
