@@ -12,7 +12,6 @@ import click
 
 from . import __version__
 from .choices import FORMATS, PAPERS
-from .collector import cycle_collector_paused
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
 from .language import language_code
 from .resources import bundled, bundled_styles, style_path
@@ -50,9 +49,14 @@ def main(ctx, quiet: bool, verbose: bool) -> None:
 
 
 def run() -> None:
-    """The booklet program (its console script, and python -m booklet). The process ends when
-    the command does, so the objects left are frozen first (gc.freeze): Python's last sweep
-    for reference cycles then skips them, which was 3% of a cold build."""
+    """The booklet program (its console script, and python -m booklet).
+
+    Most commands make one document or a few and end, so Python's cycle collector is off for
+    the whole process: in a cold `booklet build` it ran a dozen times, 5% of the time, and found
+    little (the garbage is freed by reference counting as it goes). The commands that run
+    long, serve and batch, turn it back on. When the command ends, the objects left are frozen
+    (gc.freeze), so that Python's last sweep for cycles at exit (3% more) skips them."""
+    gc.disable()
     try:
         main(prog_name="booklet")
     finally:
@@ -117,7 +121,6 @@ json_option = click.option("--json", "as_json", is_flag=True,
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("booklet.pdf"), show_default=True,
               help="The PDF file to write; - writes it to standard output.")
-@cycle_collector_paused()      # from the first import to the print line (booklet.collector)
 def build(content_dir, lang, style_name, preset, section_ids, everything, format_, paper,
           full_glossary, standard_print, patient_file, fhir_file, today, name, plan_keywords,
           fillable, duplex, draft, output) -> None:
@@ -204,6 +207,7 @@ def batch(manifest, content_dir, patient_list, fhir_source, today, preset, style
           fillable, duplex, draft, lang, out_dir, workers, shard, force, report, as_json) -> None:
     """Build many PDFs: the jobs of MANIFEST, one booklet per row of --patients, or one per
     bundle of --fhir."""
+    gc.enable()                     # it runs long (see run()); each document pauses it
     from .batch import (default_workers, jobs_from_csv, jobs_from_fhir, load_manifest,
                         parse_shard, run_jobs)
     from .batch import shard as shard_jobs
@@ -482,6 +486,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
               help="The style the form starts with (a bundled name or a style file).")
 def serve(host, port, content_dir, style_name) -> None:
     """Run the web form for clinic staff (open the address it prints in a browser)."""
+    gc.enable()                     # it runs long (see run()); each document pauses it
     from .content import content_languages
     from .copies.workshop import Workshop
     from .web import serve as run_server

@@ -139,36 +139,50 @@ def test_the_command_line_loads_no_layout_before_a_command_runs():
     assert out.strip() == "[]"
 
 
-def test_build_runs_with_the_cycle_collector_paused_and_the_program_freezes_at_exit(
+
+def test_the_program_runs_with_the_cycle_collector_off_but_serve_and_batch_turn_it_on(
         tmp_path, monkeypatch):
-    """`booklet build` pauses the collector for all its work (imports included: they come
-    first inside the command) and turns it back on; the program's entry point freezes the
-    objects left before Python's exit, for any command, even one that fails."""
+    """run() (the console script) turns the collector off for the whole process and freezes
+    what is left at the end, for any command, even one that fails; batch and serve, which
+    run long, turn it back on."""
     import gc
     import subprocess
     import sys
-    import booklet.output as output
+    import booklet.request as request
+    import booklet.web as web
 
-    seen = []
-    real = output.write_atomic
-
-    def watching(path, data):
-        seen.append(gc.isenabled())
-        return real(path, data)
-    monkeypatch.setattr(output, "write_atomic", watching)
-    assert gc.isenabled()
-    done = CliRunner().invoke(main, ["build", "--format", "handout", "--section",
-                                     "what-is-a-pnet", "-o", str(tmp_path / "h.pdf")])
-    assert done.exit_code == 0, done.output
-    assert seen == [False] and gc.isenabled()
-    done = CliRunner().invoke(main, ["build", "--style", "no-such-style", "-o",
-                                     str(tmp_path / "x.pdf")])
-    assert done.exit_code == 2 and gc.isenabled()
-
-    code = ("import gc, sys\nfrom booklet.cli import run\ntry:\n    run()\nexcept SystemExit as e:"
+    code = ("import gc, sys\nimport booklet.output as o\nreal = o.write_atomic\n"
+            "def watching(path, data):\n    print('writing', gc.isenabled())\n"
+            "    return real(path, data)\no.write_atomic = watching\n"
+            "from booklet.cli import run\ntry:\n    run()\nexcept SystemExit as e:"
             "\n    print(e.code, gc.get_freeze_count() > 0, gc.isenabled())")
-    for args, want in ((["--version"], "0 True True"),
-                       (["build", "--style", "nope"], "2 True True")):
+    from booklet import __version__
+    for args, want in ((["--version"], [f"booklet, version {__version__}", "0 True False"]),
+                       (["build", "--style", "nope"], ["2 True False"]),
+                       (["-q", "build", "--format", "handout", "--section", "what-is-a-pnet"],
+                        ["writing False", "0 True False"])):
         out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
                              text=True, cwd=tmp_path)
-        assert out.stdout.splitlines()[-1] == want, out.stderr
+        assert out.stdout.splitlines() == want, out.stderr
+
+    seen = []
+    real = request.make_booklet
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+    monkeypatch.setattr(request, "make_booklet", watching)
+    monkeypatch.setattr(web, "serve", lambda *args: seen.append(gc.isenabled()))
+    (tmp_path / "m.yaml").write_text("jobs:\n  - {output: h.pdf, format: handout,"
+                                     " sections: [what-is-a-pnet]}\n")
+    gc.disable()
+    try:
+        done = CliRunner().invoke(main, ["batch", str(tmp_path / "m.yaml"), "--out-dir",
+                                         str(tmp_path / "out"), "--jobs", "1"])
+        assert done.exit_code == 0, done.output
+        gc.disable()
+        done = CliRunner().invoke(main, ["serve", "--port", "0"])
+        assert done.exit_code == 0, done.output
+    finally:
+        gc.enable()
+    assert seen == [True, True]
