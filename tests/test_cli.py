@@ -148,7 +148,7 @@ def test_the_program_runs_with_the_cycle_collector_off_but_serve_and_batch_turn_
     import gc
     import subprocess
     import sys
-    import booklet.request as request
+    import booklet.batch as batch
     import booklet.web as web
 
     code = ("import gc, sys\nimport booklet.output as o\nreal = o.write_atomic\n"
@@ -166,12 +166,12 @@ def test_the_program_runs_with_the_cycle_collector_off_but_serve_and_batch_turn_
         assert out.stdout.splitlines() == want, out.stderr
 
     seen = []
-    real = request.make_booklet
+    real = batch.make_booklet
 
     def watching(*args, **kwargs):
         seen.append(gc.isenabled())
         return real(*args, **kwargs)
-    monkeypatch.setattr(request, "make_booklet", watching)
+    monkeypatch.setattr(batch, "make_booklet", watching)
     monkeypatch.setattr(web, "serve", lambda *args: seen.append(gc.isenabled()))
     (tmp_path / "m.yaml").write_text("jobs:\n  - {output: h.pdf, format: handout,"
                                      " sections: [what-is-a-pnet]}\n")
