@@ -48,6 +48,9 @@ DEFERRED = (
 )
 
 
+_CACHES = ("_cache", "_cache2")    # re's caches: Python 3.12 added a second, in front
+
+
 class DeferredPattern:
     """A compiled pattern that is compiled when first used."""
 
@@ -60,8 +63,10 @@ class DeferredPattern:
     def compiled(self) -> re.Pattern:
         # Two threads may both compile it the first time: the same pattern, one kept.
         if self._compiled is None:
-            if re._cache.get(self._key) is self:          # so that re.compile compiles it
-                re._cache.pop(self._key, None)
+            for name in _CACHES:                 # out of re's caches, so that re.compile
+                cache = getattr(re, name, None)  # compiles it (and caches the real one)
+                if isinstance(cache, dict) and cache.get(self._key) is self:
+                    cache.pop(self._key, None)
             self._compiled = re.compile(*self._key[1:])
         return self._compiled
 
@@ -97,11 +102,12 @@ def _defer_module(name: str) -> None:
                                hasattr(sys.modules[parent], child)):
         return
     try:
-        spec = importlib.util.find_spec(name)
+        spec = importlib.util.find_spec(name)    # imports the parent package, if any
     except ImportError:
         return
-    if spec is None or not hasattr(spec.loader, "exec_module"):
-        return                              # not installed: the importer finds that out
+    if spec is None or not hasattr(spec.loader, "exec_module") or name in sys.modules:
+        return                              # not installed (the importer finds that out),
+                                            # or imported by its parent package
     module = importlib.util.module_from_spec(spec)
     module.__class__ = LoadedOnUse
     _PENDING[name] = spec

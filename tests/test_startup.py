@@ -106,3 +106,19 @@ print(runs.count("PIL.Image"), got == [(2, 2)] * 8)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["1", "True"]
+
+
+def test_a_deferred_pattern_leaves_every_cache_of_re_when_compiled(monkeypatch):
+    """Python 3.12 keeps a second cache in front of re._cache (re._cache2), and both hold the
+    stand-in: compiling must take it out of each, or re.compile would hand it back."""
+    import re
+    from booklet.startup import DeferredPattern
+
+    key = (str, "[\u4e00-\u9fff]+ deferred", 0)
+    standin = DeferredPattern(key)
+    monkeypatch.setattr(re, "_cache2", {key: standin}, raising=False)
+    monkeypatch.setitem(re._cache, key, standin)
+    assert re.compile(key[1]) is standin
+    assert standin.match("\u4e00\u4e01 deferred").span() == (0, 11)
+    assert isinstance(standin.compiled(), re.Pattern)
+    assert re._cache2.get(key) is not standin and re._cache.get(key) is standin.compiled()
