@@ -30,6 +30,23 @@ def pytest_addoption(parser):
 
 
 @pytest.fixture
+def collector_watch(monkeypatch):
+    """watch(module, name) records, each time module.name is called, whether Python's cycle
+    collector is on: in watch.seen."""
+    import gc
+
+    def watch(module, name: str) -> None:
+        real = getattr(module, name)
+
+        def watching(*args, **kwargs):
+            watch.seen.append(gc.isenabled())
+            return real(*args, **kwargs)
+        monkeypatch.setattr(module, name, watching)
+    watch.seen = []
+    return watch
+
+
+@pytest.fixture
 def golden(request):
     """Compare text with tests/golden/NAME, or rewrite it with --update-golden."""
     def check(name: str, actual: str) -> None:

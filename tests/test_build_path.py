@@ -306,22 +306,16 @@ def test_the_paragraph_memo_forgets_its_oldest_entries_first():
     assert 0 < len(workshop.paragraphs.parsed) <= workshop.paragraphs.limit
 
 
-def test_the_cycle_collector_is_paused_only_while_a_document_is_made(monkeypatch):
+def test_the_cycle_collector_is_paused_only_while_a_document_is_made(collector_watch):
     """make_booklet turns Python's cycle collector off while it works and puts back what it
     found, also when the build fails."""
     import gc
     import booklet.request as request
 
-    seen = []
-    real = request.build_pdf
-
-    def watching(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return real(*args, **kwargs)
-    monkeypatch.setattr(request, "build_pdf", watching)
+    collector_watch(request, "build_pdf")
     assert gc.isenabled()
     make_booklet(BookletRequest(format="handout", sections=("what-is-a-pnet",)))
-    assert seen == [False] and gc.isenabled()
+    assert collector_watch.seen == [False] and gc.isenabled()
     with pytest.raises(Exception):
         make_booklet(BookletRequest(style="no-such-style"))
     assert gc.isenabled()

@@ -141,7 +141,7 @@ def test_the_command_line_loads_no_layout_before_a_command_runs():
 
 
 def test_the_program_runs_with_the_cycle_collector_off_but_serve_and_batch_turn_it_on(
-        tmp_path, monkeypatch):
+        tmp_path, monkeypatch, collector_watch):
     """run() (the console script) turns the collector off for the whole process and freezes
     what is left at the end, for any command, even one that fails; batch and serve, which
     run long, turn it back on."""
@@ -165,14 +165,8 @@ def test_the_program_runs_with_the_cycle_collector_off_but_serve_and_batch_turn_
                              text=True, cwd=tmp_path)
         assert out.stdout.splitlines() == want, out.stderr
 
-    seen = []
-    real = batch.make_booklet
-
-    def watching(*args, **kwargs):
-        seen.append(gc.isenabled())
-        return real(*args, **kwargs)
-    monkeypatch.setattr(batch, "make_booklet", watching)
-    monkeypatch.setattr(web, "serve", lambda *args: seen.append(gc.isenabled()))
+    collector_watch(batch, "make_booklet")
+    monkeypatch.setattr(web, "serve", lambda *args: collector_watch.seen.append(gc.isenabled()))
     (tmp_path / "m.yaml").write_text("jobs:\n  - {output: h.pdf, format: handout,"
                                      " sections: [what-is-a-pnet]}\n")
     gc.disable()
@@ -185,4 +179,4 @@ def test_the_program_runs_with_the_cycle_collector_off_but_serve_and_batch_turn_
         assert done.exit_code == 0, done.output
     finally:
         gc.enable()
-    assert seen == [True, True]
+    assert collector_watch.seen == [True, True]
