@@ -6,12 +6,12 @@ was imported before booklet, or is another version than the one measured, it is 
 compiled as usual: slower, never different.
 
 Patterns. Three regular expressions that reportlab and PyYAML compile at import cost a cold
-`booklet build` about 0.035 s, an eighth of its instructions: Python's compiler expands each
+`booklet build` about 0.035 s, a sixth of its instructions: Python's compiler expands each
 character range over most of Unicode one character at a time, and for reportlab's URL pattern
 (case-insensitive) also finds each one's lower case. A build seldom matches them: the URL
-pattern only when a paragraph style asks reportlab to hyphenate (booklet's do not), the CJK one
-only in reportlab's own CJK wrapping, and PyYAML's only in its pure-Python reader (booklet reads
-with libyaml). `re.compile` answers from the re module's cache of compiled patterns when the
+pattern only when reportlab hyphenates (booklet asks it to only for a word wider than its line,
+as a long word in a narrow table cell), the CJK one only in reportlab's own CJK wrapping, and
+PyYAML's only in its pure-Python reader (booklet reads with libyaml). `re.compile` answers from the re module's cache of compiled patterns when the
 pattern and flags are there, so a stand-in is put under each of these keys; it compiles the
 real pattern the first time anything asks it for a method (`match`, `search`, ...) and then
 hands everything to it.
