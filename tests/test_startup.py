@@ -41,7 +41,6 @@ print([type(p.compiled()).__name__ for p in found],
         "['Pattern', 'Pattern', 'Pattern'] [True, True, True]"]
 
 
-
 PROBE = """
 import hashlib, sys
 if sys.argv[1] == "eager":              # imported before booklet: nothing is deferred
