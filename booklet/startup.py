@@ -87,7 +87,12 @@ class LoadedOnUse(types.ModuleType):
         with _LOADING:                       # one thread runs it; another one waits for it
             spec = _PENDING.pop(self.__name__, None)
             if spec is not None:
-                spec.loader.exec_module(self)
+                try:
+                    spec.loader.exec_module(self)
+                except BaseException:           # as a failed import: gone from sys.modules,
+                    if sys.modules.get(self.__name__) is self:   # so the next import
+                        del sys.modules[self.__name__]           # tries again
+                    raise
                 self.__class__ = types.ModuleType
         return types.ModuleType.__getattribute__(self, name)
 

@@ -121,3 +121,24 @@ def test_a_deferred_pattern_leaves_every_cache_of_re_when_compiled(monkeypatch):
     assert standin.match("\u4e00\u4e01 deferred").span() == (0, 11)
     assert isinstance(standin.compiled(), re.Pattern)
     assert re._cache2.get(key) is not standin and re._cache.get(key) is standin.compiled()
+
+
+def test_a_deferred_module_that_fails_raises_its_own_error_each_time(tmp_path, monkeypatch):
+    """A deferred module whose code fails raises that error where it is first used, and is
+    then gone from sys.modules, as after a failed import: the next import fails the same way."""
+    import importlib
+    import pytest
+    from booklet import startup
+
+    (tmp_path / "broken_for_startup_test.py").write_text(
+        "VALUE = 1\nraise RuntimeError('broken on purpose')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    startup._defer_module("broken_for_startup_test")
+    import broken_for_startup_test as broken
+    assert isinstance(broken, startup.LoadedOnUse)
+    with pytest.raises(RuntimeError, match="broken on purpose"):
+        broken.VALUE
+    assert "broken_for_startup_test" not in sys.modules
+    with pytest.raises(RuntimeError, match="broken on purpose"):
+        importlib.import_module("broken_for_startup_test")
+    sys.modules.pop("broken_for_startup_test", None)
