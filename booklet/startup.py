@@ -11,10 +11,10 @@ character range over most of Unicode one character at a time, and for reportlab'
 (case-insensitive) also finds each one's lower case. A build seldom matches them: the URL
 pattern only when reportlab hyphenates (booklet asks it to only for a word wider than its line,
 as a long word in a narrow table cell), the CJK one only in reportlab's own CJK wrapping, and
-PyYAML's only in its pure-Python reader (booklet reads with libyaml). `re.compile` answers from the re module's cache of compiled patterns when the
-pattern and flags are there, so a stand-in is put under each of these keys; it compiles the
-real pattern the first time anything asks it for a method (`match`, `search`, ...) and then
-hands everything to it.
+PyYAML's only in its pure-Python reader (booklet reads with libyaml). `re.compile` answers
+from the re module's cache of compiled patterns when the pattern and flags are there, so a
+stand-in is put under each of these keys; it compiles the real pattern the first time anything
+asks it for a method (`match`, `search`, ...) and then hands everything to it.
 
 Modules. reportlab imports Pillow's Image module (for pictures) and uharfbuzz (for shaping
 Arabic, Hebrew, Devanagari and Thai) whenever it is imported, about 5% of a cold build; most
@@ -102,9 +102,7 @@ _LOADING = threading.RLock()   # reentrant: the module's own code may import it 
 
 
 def _defer_module(name: str) -> None:
-    parent, _, child = name.rpartition(".")
-    if name in sys.modules or (parent and parent in sys.modules and
-                               hasattr(sys.modules[parent], child)):
+    if name in sys.modules:
         return
     try:
         spec = importlib.util.find_spec(name)    # imports the parent package, if any
@@ -117,6 +115,7 @@ def _defer_module(name: str) -> None:
     module.__class__ = LoadedOnUse
     _PENDING[name] = spec
     sys.modules[name] = module
+    parent, _, child = name.rpartition(".")
     if parent:
         setattr(sys.modules[parent], child, module)
 
