@@ -357,3 +357,32 @@ def test_a_split_word_prints_a_soft_hyphen_glyph_that_is_visible(tmp_path):
     box = bitmap.crop((int(x0), int(top), int(x1) + 1, int(bottom) + 1))
     assert box.getextrema()[0] < 100       # dark pixels: the hyphen is drawn
     document.close()
+
+def test_a_split_paragraph_part_fits_the_room_it_was_split_for(monkeypatch):
+    """A paragraph whose long word made it break at hyphens ("pruh-SEE-jer") is split into
+    parts that break the same way: the first fits where the split put it. (The personal
+    high-contrast booklet on letter paper once failed here, in the glossary.)"""
+    from booklet.copies.workshop import Workshop
+    from booklet.layout.flowables import Paragraph
+    from booklet.patient import load_patient
+    from booklet.request import BookletRequest, make_booklet
+    from conftest import TESTS
+
+    too_tall = []
+    hyphenated = []
+    real = Paragraph.split
+
+    def checked(self, width, height):
+        parts = real(self, width, height)
+        if len(parts) == 2:
+            hyphenated.append(self.hyphens is not None)
+            if parts[0].wrap(width, height)[1] > height + 1e-6:
+                too_tall.append(self.text[:60])
+        return parts
+    monkeypatch.setattr(Paragraph, "split", checked)
+    alex = load_patient(TESTS.parent / "examples" / "patient.yaml")
+    for workshop in (Workshop(), Workshop(reuse=False)):
+        made = make_booklet(BookletRequest(patient=alex, style="high-contrast"), workshop)
+        assert made.pages % 2 == 0
+    assert too_tall == []
+    assert any(hyphenated)      # the case is there: a hyphen-broken paragraph was split

@@ -58,13 +58,29 @@ class Paragraph(ReportlabParagraph):
         if memo is None:
             return self._break_hyphenating_long_words(width)
         frags = self.frags
-        key = (id(frags), tuple(width) if isinstance(width, list) else width)
+        key = (id(frags), tuple(width) if isinstance(width, list) else width,
+               self.split_hyphens)
         broken = memo.broken.get(key)
         if broken is not None and broken[0] is frags:
+            self.hyphens = broken[2]
             return broken[1]
         lines = self._break_hyphenating_long_words(width)
-        memo.remember(memo.broken, key, (frags, lines))
+        memo.remember(memo.broken, key, (frags, lines, self.hyphens))
         return lines
+
+    # How the lines were broken: None, or the (language, least) of the hyphenating style that
+    # broke them. The parts of a split paragraph break the same way as the whole did
+    # (split_hyphens), or a part could take more lines than the room it was split for: a part
+    # without the long word would not break at the hyphen in "pruh-SEE-jer" as the whole did.
+    hyphens: tuple[str, int] | None = None
+    split_hyphens: tuple[str, int] | None = None
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and self.hyphens is not None:
+            for part in parts:
+                part.split_hyphens = self.hyphens
+        return parts
 
     def _break_shaped(self, width):
         """Lines of a shaped paragraph: an ActualText run that would start at the end of a
@@ -85,19 +101,25 @@ class Paragraph(ReportlabParagraph):
         the line (a long word in a narrow table cell) is split with a visible hyphen: at a
         syllable, or where the line is full when no syllable break fits (or the language has
         no hyphenation dictionary). Reportlab alone would split it anywhere, hyphen-less."""
+        self.hyphens = None
         if getattr(self.style, "shaping", 0):   # shaped words are never split
             return self._break_shaped(width)
-        narrowest = min(width) if isinstance(width, list) else width
-        wide = _words_wider_than(self.frags, narrowest)
-        if not wide:
-            return super().breakLines(width)
+        if self.split_hyphens is not None:
+            ways = (self.split_hyphens,)
+        else:
+            narrowest = min(width) if isinstance(width, list) else width
+            wide = _words_wider_than(self.frags, narrowest)
+            if not wide:
+                return super().breakLines(width)
+            language = getattr(self.style, "long_word_hyphens", "")
+            shortest = max(4, min(len(word.strip(".,;:!?()")) for word in wide))
+            ways = tuple(dict.fromkeys(((language, 12), ("", shortest))))
         style, memo = self.style, getattr(self.style, "paragraph_memo", None)
-        language = getattr(style, "long_word_hyphens", "")
-        shortest = max(4, min(len(word.strip(".,;:!?()")) for word in wide))
         try:
-            for way, least in dict.fromkeys(((language, 12), ("", shortest))):
+            for way, least in ways:
                 self.style = _hyphenating(style, way, least, memo)
                 lines = super().breakLines(width)
+                self.hyphens = (way, least)
                 if _fits(lines):
                     break
             return lines
