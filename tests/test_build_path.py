@@ -273,8 +273,9 @@ def test_a_booklet_settles_in_one_measuring_pass_and_one_drawn_pass(monkeypatch)
     passes = []
     real = document._layout_once
 
-    def counted(*args, drawing=True):
-        made = real(*args, drawing=drawing)
+    def counted(*args, **kwargs):
+        made = real(*args, **kwargs)
+        drawing = kwargs.get("drawing", True)
         passes.append((drawing, made[2]))
         return made
 

@@ -19,7 +19,6 @@ only on the plan, so a booklet built on its own is byte-identical to the same on
 from __future__ import annotations
 
 import copy
-import string
 import zlib
 from dataclasses import dataclass
 
@@ -34,15 +33,6 @@ from ..tagging.merge import (numbered_elements, with_document_kids, with_next_ke
 from ..tagging.pdfobjects import Ref
 from .reuse import ReusingCanvas, ReusingUnwrittenCanvas
 from .splice import PageDrawing, TemplatePdf, stream_object
-
-# Characters the template's font subsets hold from the start, so that what people write on
-# their personal pages (names, "100.4 °F", "½ tablet") needs no new glyphs: printable ASCII,
-# the Latin-1 characters (with the soft hyphen a long word split in a narrow cell prints) and
-# common typographic punctuation.
-NAME_LETTERS = (string.printable.strip() + " "
-                + "".join(chr(c) for c in range(0xA1, 0x100))
-                + "’‘“”–—•…€")
-
 
 def can_splice(plan: m.DocumentPlan) -> bool:
     """Booklets for a patient are made from a template (handouts have no personal pages)."""
@@ -107,15 +97,12 @@ def _state_copy(state):
 
 
 class TemplateCanvas(ReusingCanvas):
-    """The template's canvas: its font subsets start with NAME_LETTERS, and their state is
-    kept on saving for the copies to draw with."""
+    """The template's canvas: the state of its font subsets (which, as in every booklet,
+    start with booklet.layout.pages.SEED_LETTERS) is kept on saving for the copies to draw
+    with."""
 
-    def __init__(self, *args, seed_fonts=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in seed_fonts:
-            font = pdfmetrics.getFont(name)
-            font.splitString(NAME_LETTERS, self._doc)
-            font.getSubsetInternalName(0, self._doc)
         self.font_states: FontStates | None = None
 
     def save(self):
@@ -148,8 +135,7 @@ def _template(plan: m.DocumentPlan, workshop, layout, slots: Slots) -> Template:
     key = (layout, slots)
     template = workshop.templates.get(key)
     if template is None:
-        fonts = workshop.theme(plan).fonts
-        maker = workshop.canvas(TemplateCanvas, seed_fonts=(fonts.regular, fonts.bold))
+        maker = workshop.canvas(TemplateCanvas)
         pdf, facts, canvas = workshop.lay_out(plan, slots, canvas_maker=maker)
         template = Template(TemplatePdf(pdf), facts, canvas.font_states, dict(canvas.page_marks))
         workshop.templates.remember(key, template)

@@ -8,6 +8,8 @@ it keeps:
 - one Theme per style, paper and language, whose paragraph styles carry the memo of parsed
   and broken paragraphs;
 - the page facts each layout settled on (the next copy's first guess);
+- each section drawn once per look, replayed into every booklet that prints it
+  (booklet.layout.replay);
 - the templates of personal booklets and the slots their copies took (booklet.copies.template);
 - pictures decoded once, and Flate results (pages, font subsets) compressed once;
 - in a batch run, the hash of each input file, read once.
@@ -31,7 +33,7 @@ from reportlab.pdfbase import pdfdoc
 
 from .. import model as m
 from ..content import language_folder, load_library
-from ..layout.document import Slots, layout_key, settle
+from ..layout.document import Slots, layout_key, record_section, settle
 from ..layout.flowables import ParagraphMemo
 from ..layout.theme import Theme
 from ..style import load_style
@@ -79,6 +81,7 @@ class Workshop:
         self.settled = Memo(keep(256))      # layout key -> the PageFacts it settled on
         self.templates = Memo(keep(32))     # (layout, slots) -> Template, a few hundred kB each
         self.guesses = Memo(keep(256))      # (layout, parts) -> the Slots its last copy took
+        self.sections = Memo(keep(512))     # (section, look) -> RecordedSection, or False
         self.compressed = Memo(keep(1024))  # bytes -> their Flate compression
         self.pictures: dict | None = {} if reuse else None
         self.paragraphs = ParagraphMemo() if reuse else None
@@ -140,11 +143,26 @@ class Workshop:
         PDF, its page facts and the canvas."""
         key = (layout_key(plan), slots)
         maker = canvas_maker or self.canvas(ReusingCanvas)
-        pdf, facts, canvas = settle(plan, self.theme(plan), slots, guess=self.settled.get(key),
+        theme = self.theme(plan)
+        pdf, facts, canvas = settle(plan, theme, slots, guess=self.settled.get(key),
                                     canvas_maker=maker,
-                                    measure_maker=self.canvas(ReusingUnwrittenCanvas))
+                                    measure_maker=self.canvas(ReusingUnwrittenCanvas),
+                                    recorded=self._recorded(plan, theme) if self.reuse else None)
         self.settled.remember(key, facts)
         return pdf, facts, canvas
+
+    def _recorded(self, plan: m.DocumentPlan, theme: Theme):
+        """The plan's sections, each drawn once in the plan's look (False: not replayable)."""
+        look = (plan.style, plan.paper, plan.info.language, plan.duplex)
+
+        def recorded(section: m.Section):
+            key = (section, look)
+            found = self.sections.get(key)
+            if found is None:
+                found = record_section(plan, theme, section) or False
+                self.sections.remember(key, found)
+            return found
+        return recorded
 
     def canvas(self, cls, **options):
         """A canvas maker of class `cls` (a PictureReuse canvas) drawing with this

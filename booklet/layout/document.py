@@ -18,6 +18,7 @@ from .brand import logo_figure, qr_figure
 from .flowables import (Anchor, Artifact, BlankPageNote, CheckItem, Element, PageMark,
                         Paragraph, RightHandStart, TermItem, WriteInLines, tagged)
 from .pages import Footer, LayoutDoc, UnwrittenCanvas
+from .replay import RecordedSection, RecordingDoc, record
 from .theme import Theme, markup
 
 MAX_PASSES = 5
@@ -62,7 +63,7 @@ def measure_pages(plan: m.DocumentPlan, theme: Theme | None = None) -> int:
 
 def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
            guess: PageFacts | None = None, canvas_maker=TaggingCanvas,
-           measure_maker=UnwrittenCanvas):
+           measure_maker=UnwrittenCanvas, recorded=None):
     """Lay the plan out until its page facts settle: the PDF, the facts and the canvas.
 
     Each pass prints the page facts the previous pass found, until they stop changing. A
@@ -70,6 +71,8 @@ def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
     batch, most copies differ only in personal text, so a copy usually needs one pass). The
     result does not depend on the guess: it is the one fixed point, checked by the last pass.
     `slots` leaves blank pages for a template's personal pages (booklet.copies).
+    `recorded(section)` gives a section drawn once (`record_section`) to replay, or None to
+    lay it out in place; either way the bytes are the same.
     """
     facts = guess or PageFacts()
     for _ in range(MAX_PASSES):
@@ -77,7 +80,7 @@ def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
         measuring = facts == PageFacts()
         pdf, starts, total, canvas = _layout_once(
             plan, theme, facts, slots, measure_maker if measuring else canvas_maker,
-            drawing=not measuring)
+            drawing=not measuring, recorded=recorded)
         without_padding = total - facts.extra_notes_pages
         # a booklet has an even page count, the back page being the back cover; printed on
         # both sides the back page is a right-hand page, so the count is odd
@@ -138,21 +141,21 @@ def document_keywords(plan: m.DocumentPlan) -> list[str]:
 
 
 def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
-                 slots: Slots | None, canvas_maker, drawing: bool = True):
+                 slots: Slots | None, canvas_maker, drawing: bool = True, recorded=None):
     doc = new_doc(plan, theme, facts.total, drawing)
     doc.canvas_maker = canvas_maker
     if plan.format == "booklet":
-        doc.build(_booklet_story(plan, theme, facts, slots))
+        doc.build(_booklet_story(plan, theme, facts, slots, recorded))
     else:
         doc.build(_handout_story(plan, theme, facts))
     return doc.filename.getvalue(), dict(doc.anchor_pages), doc.page, doc.canv
 
 
 def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int,
-            drawing: bool = True) -> LayoutDoc:
+            drawing: bool = True, doc_class=LayoutDoc, first_template: str | None = None):
     """A doc template for the plan, writing into a BytesIO (`doc.filename`), with footers
     that say 'Page N of total_pages'; with `drawing` False, one that only places the
-    flowables (to find the page breaks)."""
+    flowables (to find the page breaks). A booklet's font subsets start with SEED_LETTERS."""
     msgs = catalogue(plan.info.language)
     title = msgs["draft_translation"] if plan.draft else plan.info.short_title
     footer = Footer(theme, title, msgs["page_of"],
@@ -160,9 +163,11 @@ def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int,
                     duplex=plan.duplex, title_field="messages.yaml: draft_translation"
                     if plan.draft else "booklet.yaml: short_title")
     footer.total = total_pages
-    return LayoutDoc(
-        BytesIO(), theme, footer, first_template="cover" if plan.format == "booklet" else "body",
-        drawing=drawing,
+    booklet = plan.format == "booklet"
+    return doc_class(
+        BytesIO(), theme, footer,
+        first_template=first_template or ("cover" if booklet else "body"), drawing=drawing,
+        seed_fonts=(theme.fonts.regular, theme.fonts.bold) if booklet else (),
         title=document_title(plan), author=plan.style.clinic, subject=plan.info.subject,
         keywords=document_keywords(plan), creator="booklet",
         lang=plan.info.language, displayDocTitle=1, invariant=1,
@@ -172,9 +177,10 @@ def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int,
 # --- booklet ---------------------------------------------------------------------------------
 
 def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
-                   slots: Slots | None = None) -> list:
+                   slots: Slots | None = None, recorded=None) -> list:
     """The whole booklet; with `slots`, a template: blank pages instead of the cover and the
-    personal pages, which booklet/copies/template.py fills in for each copy."""
+    personal pages, which booklet/copies/template.py fills in for each copy. The sections
+    `recorded` gives are replayed (booklet.layout.replay)."""
     msgs = catalogue(plan.info.language)
     parts = _parts(plan, msgs)
     if slots is None:
@@ -194,7 +200,9 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
     if personal:
         story += [PageBreak(), *personal]
     for section in plan.sections:
-        story += [*part_break(), *_section(plan, theme, section, msgs, facts)]
+        replay = recorded and recorded(section)
+        body = replay.flowables() if replay else _section_body(plan, theme, section, msgs)
+        story += [*part_break(), *body, _sources_line(plan, theme, section, msgs, facts)]
     if plan.question_groups:
         story += [*part_break(), *_questions(plan, theme, msgs, write_in_lines=1)]
     if plan.terms:
@@ -370,10 +378,16 @@ def _raw_para(theme: Theme, markup_text: str, style: str, **attrs):
     return Paragraph(theme.fonts.with_fallback(markup_text), theme.paragraph(style), **attrs)
 
 
-def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict,
-             facts: PageFacts | None = None) -> list:
-    """A section's title, summary and body; then, in a booklet (`facts` given), one line
-    naming its sources' numbers in the list at the back, else the sources themselves."""
+def record_section(plan: m.DocumentPlan, theme: Theme, section: m.Section
+                   ) -> RecordedSection | None:
+    """A booklet's section drawn on its own in the plan's look, for booklets to replay; None
+    when it cannot be replayed."""
+    doc = new_doc(plan, theme, 0, doc_class=RecordingDoc, first_template="body")
+    return record(doc, _section_body(plan, theme, section, catalogue(plan.info.language)))
+
+
+def _section_body(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict) -> list:
+    """A section's title, summary and body."""
     lang = plan.info.language
     story = [Anchor(f"section-{section.id}", section.title),
              para(theme, section.title, "h1", "H1"),
@@ -384,15 +398,25 @@ def _section(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict,
             made.insert(1, Anchor(f"section-{section.id}-{n}", block.text, level=1,
                                   keep_with_next=True))
         story += made
-    if facts is not None:
-        numbers = ", ".join(str(n) for n in sorted(plan.sources.index(src) + 1
-                                                    for src in section.sources))
-        pointer = msgs["section_sources" if len(section.sources) > 1 else "section_source"]
-        return story + [para(theme, pointer.format(
-            numbers=numbers, page=facts.starts.get("sources", "")), "item", "P")]
-    story.append(para(theme, msgs["sources"], "h2", "H2"))
-    return story + list_items(theme, [_source_entry(theme, src, msgs, lang)
-                                      for src in section.sources])
+    return story
+
+
+def _sources_line(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict,
+                  facts: PageFacts):
+    """The line after a booklet's section: its sources' numbers in the list at the back."""
+    numbers = ", ".join(str(n) for n in sorted(plan.sources.index(src) + 1
+                                                for src in section.sources))
+    pointer = msgs["section_sources" if len(section.sources) > 1 else "section_source"]
+    return para(theme, pointer.format(numbers=numbers, page=facts.starts.get("sources", "")),
+                "item", "P")
+
+
+def _section_sources(plan: m.DocumentPlan, theme: Theme, section: m.Section,
+                     msgs: dict) -> list:
+    """A section's sources, listed under it (a long handout)."""
+    return [para(theme, msgs["sources"], "h2", "H2"),
+            *list_items(theme, [_source_entry(theme, src, msgs, plan.info.language)
+                                for src in section.sources])]
 
 
 def _source_entry(theme: Theme, src: m.Source, msgs: dict, lang: str):
@@ -697,7 +721,8 @@ def _long_handout_story(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
     for i, section in enumerate(plan.sections):
         if i:
             story.append(Spacer(1, theme.scale.body))
-        story += _section(plan, theme, section, msgs)
+        story += [*_section_body(plan, theme, section, msgs),
+                  *_section_sources(plan, theme, section, msgs)]
     if plan.question_groups:
         story += [Spacer(1, theme.scale.body), *_questions(plan, theme, msgs, write_in_lines=0)]
     story += [Spacer(1, theme.scale.body),

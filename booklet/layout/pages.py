@@ -1,6 +1,9 @@
 """Page templates: the cover and body frames, and the running footer drawn on every page."""
 from __future__ import annotations
 
+import string
+
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph, Table
 
 from ..errors import InputError
@@ -8,6 +11,26 @@ from ..tagging import PAGINATION, TaggingCanvas
 from .flowables import Anchor
 from ..fonts import draw_text, text_width
 from .theme import Theme
+
+
+# Characters a booklet's font subsets hold from the start, in this order, so that the same
+# text has the same character codes in every booklet: a section drawn once is replayed into
+# each (booklet.layout.replay), and a copy's personal pages go into its template
+# (booklet.copies). They are printable ASCII, the Latin-1 characters (with the soft hyphen a
+# long word split in a narrow cell prints) and common typographic punctuation: all the
+# bundled content is written in them, and what people write on their personal pages
+# ("100.4 °F", "½ tablet") mostly is.
+SEED_LETTERS = (string.printable.strip() + " "
+                + "".join(chr(c) for c in range(0xA1, 0x100))
+                + "’‘“”–—•…€")
+
+
+def font_state(canvas) -> tuple:
+    """Which fonts a canvas's document maps, and how many characters each subset holds."""
+    doc = canvas._doc
+    return (tuple(sorted(doc.fontMapping.items())),
+            tuple(sorted((font.fontName, font.state[doc].nextCode)
+                         for font in doc.delayedFonts)))
 
 
 def binding_shift(theme: Theme, duplex: bool, page: int) -> float:
@@ -165,9 +188,11 @@ class LayoutDoc(BaseDocTemplate):
     canvas_maker = TaggingCanvas
 
     def __init__(self, target, theme: Theme, footer: Footer, first_template: str = "body",
-                 drawing: bool = True, **kwargs):
+                 drawing: bool = True, seed_fonts: tuple[str, ...] = (), **kwargs):
         self.anchor_pages: dict[str, int] = {}
         self.theme, self.two_sided = theme, footer.duplex
+        self.drawing, self.seed_fonts = drawing, seed_fonts
+        self.seeded_fonts: tuple | None = None
         width, height = theme.page_size
         m = theme.margin
         super().__init__(target, pagesize=theme.page_size, leftMargin=m, rightMargin=m,
@@ -198,6 +223,12 @@ class LayoutDoc(BaseDocTemplate):
         self.canv.setViewerPreference("PrintScaling", "None")
         if self.two_sided:
             self.canv.setViewerPreference("Duplex", "DuplexFlipLongEdge")
+        doc = self.canv._doc
+        for name in self.seed_fonts:
+            font = pdfmetrics.getFont(name)
+            font.splitString(SEED_LETTERS, doc)
+            font.getSubsetInternalName(0, doc)
+        self.seeded_fonts = font_state(self.canv)
 
     def handle_pageBegin(self):
         # the frames move for binding before the page begins; the page number is the

@@ -1,0 +1,113 @@
+"""Sections drawn once and replayed into each booklet (booklet.layout.replay): the bytes are
+the ones laying the section out in place gives, and a section a replay cannot carry is laid
+out in place."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from booklet.copies.workshop import Workshop
+from booklet.layout import replay
+from booklet.patient import load_patient
+from booklet.request import BookletRequest, make_booklet
+
+from conftest import FIXTURE_CONTENT
+from pdfread import page_texts
+
+REPO = Path(__file__).resolve().parent.parent
+ALEX = load_patient(REPO / "examples" / "patient.yaml")
+
+LOOKS = {
+    "default": BookletRequest(),
+    "spanish-fillable-a4": BookletRequest(language="es", fillable=True, paper="a4",
+                                          style="juniper-bay-cancer-clinic"),
+    "duplex": BookletRequest(preset="after-treatment", duplex=True, style="tallpine-oncology"),
+    "personal-duplex": BookletRequest(patient=ALEX, duplex=True, style="high-contrast"),
+}
+
+
+@pytest.fixture
+def replayed_pages(monkeypatch):
+    """How many recorded pages were replayed into a drawn booklet page."""
+    count = []
+    real = replay.ReplayedPage.apply
+
+    def counting(self, doc):
+        if doc.drawing:
+            count.append(self.index)
+        return real(self, doc)
+    monkeypatch.setattr(replay.ReplayedPage, "apply", counting)
+    return count
+
+
+def without_replay() -> Workshop:
+    """A workshop that reuses all it does but replays no section: each is laid out in place."""
+    workshop = Workshop()
+    workshop._recorded = lambda plan, theme: (lambda section: None)
+    return workshop
+
+
+def recorded(workshop: Workshop, plan, section):
+    """What the workshop keeps for `section` in the plan's look: a RecordedSection, or False."""
+    return workshop.sections.get(
+        (section, (plan.style, plan.paper, plan.info.language, plan.duplex)))
+
+
+@pytest.mark.parametrize("look", LOOKS)
+def test_a_replayed_section_gives_the_bytes_of_one_laid_out_in_place(look, replayed_pages):
+    request = LOOKS[look]
+    workshop = Workshop()
+    first = make_booklet(request, workshop)
+    again = make_booklet(request, workshop)
+    assert replayed_pages, "no section was replayed"
+    for section in first.plan.sections:
+        assert recorded(workshop, first.plan, section), section.id
+    assert first.pdf == again.pdf == make_booklet(request, without_replay()).pdf
+    if request.patient is None:     # a personal copy is spliced into its template instead
+        assert first.pdf == make_booklet(request, Workshop(reuse=False)).pdf
+
+
+def test_every_bundled_section_is_replayed_in_the_catalogue_looks(replayed_pages):
+    """All the bundled sections are written in the seed letters, with no links or pictures:
+    each is drawn once per look, and replayed wherever it is printed."""
+    workshop = Workshop()
+    for language in ("en", "es"):
+        made = make_booklet(BookletRequest(language=language, everything=True), workshop)
+        missing = [s.id for s in made.plan.sections if not recorded(workshop, made.plan, s)]
+        assert missing == [], language
+        pages = sum(len(recorded(workshop, made.plan, s).pages) for s in made.plan.sections)
+        assert pages >= len(made.plan.sections)
+    assert len(replayed_pages) >= pages
+
+
+def test_a_section_with_a_picture_or_a_letter_outside_the_seed_is_laid_out_in_place(
+        tmp_path, replayed_pages):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    second = content / "sections" / "second.yaml"
+    second.write_text(second.read_text(encoding="utf-8").replace(
+        "Nu paragraph about the grade of a growth.",
+        "Nu paragraph about a growth of \u2264 2 cm."), encoding="utf-8")
+    request = BookletRequest(content=content)
+    workshop = Workshop()
+    made = make_booklet(request, workshop)
+    kept = {s.id: recorded(workshop, made.plan, s) for s in made.plan.sections}
+    assert kept == {"every-block": False, "second": False}   # a picture; a new letter
+    assert replayed_pages == []
+    assert made.pdf == make_booklet(request, Workshop(reuse=False)).pdf
+    path = tmp_path / "booklet.pdf"
+    path.write_bytes(made.pdf)
+    assert any("\u2264 2 cm" in text for text in page_texts(path))
+
+
+def test_the_same_section_replays_the_same_after_other_looks_and_sections(replayed_pages):
+    """A recording is of its look only: a workshop that drew other looks and sections first
+    still gives the in-place bytes."""
+    workshop = Workshop()
+    for request in reversed(list(LOOKS.values())):
+        make_booklet(request, workshop)
+    for request in LOOKS.values():
+        assert make_booklet(request, workshop).pdf == make_booklet(
+            request, without_replay()).pdf
