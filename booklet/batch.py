@@ -549,9 +549,26 @@ def _start_worker(workshop: Workshop) -> None:
     _WORKER_WORKSHOP = workshop     # forked: the parent's, copied into this process
 
 
-def _build_in_worker(args) -> Result:
-    *task, summarize = args
-    return build_job(*task, workshop=_WORKER_WORKSHOP, summarize=summarize)
+def _build_in_worker(args) -> list[Result]:
+    run, summarize = args
+    return [build_job(*task, workshop=_WORKER_WORKSHOP, summarize=summarize) for task in run]
+
+
+def _runs(tasks: list, workers: int) -> list[list]:
+    """The tasks in runs, each built by one worker: the jobs of one look (content, language,
+    style, paper, sides) together, as a worker draws each section once a look and replays it
+    into the booklets after (booklet.layout.replay); no run is longer than a quarter of a
+    worker's share, so the workers finish together. Longest runs first."""
+    longest = max(1, len(tasks) // (workers * 4))
+    looks: dict = {}
+    for task in tasks:
+        job = task[0]
+        looks.setdefault((job.content_dir, job.setting("lang") or job.setting("default_lang"),
+                          job.setting("style"), job.setting("paper"), job.setting("duplex")),
+                         []).append(task)
+    runs = [group[at:at + longest] for group in looks.values()
+            for at in range(0, len(group), longest)]
+    return sorted(runs, key=len, reverse=True)
 
 
 def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
@@ -596,9 +613,10 @@ def run_jobs(jobs: list[Job], out_dir: Path, workers: int, force: bool = False,
         else:
             with multiprocessing.get_context("fork").Pool(
                     workers, initializer=_start_worker, initargs=(workshop,)) as pool:
-                for result in pool.imap_unordered(_build_in_worker,
-                                                  [(*task, summarize) for task in tasks]):
-                    record(result)
+                for results in pool.imap_unordered(
+                        _build_in_worker, [(run, summarize) for run in _runs(tasks, workers)]):
+                    for result in results:
+                        record(result)
     finally:
         save_state()
     return summary

@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 import yaml
 
-from booklet.batch import load_manifest, safe_file_name, shard
+from booklet.batch import _runs, load_manifest, safe_file_name, shard
 from booklet.resources import bundled, bundled_styles
 from booklet.content import load_library
 
@@ -163,6 +163,23 @@ def test_shards_build_every_job_exactly_once(count):
     shards = [shard(jobs, n, count) for n in range(1, count + 1)]
     built = [job.index for part in shards for job in part]
     assert sorted(built) == [job.index for job in jobs]
+
+
+@pytest.mark.parametrize("workers", [2, 3, 8])
+def test_workers_get_the_jobs_of_one_look_together_and_each_job_once(workers):
+    """A worker draws a section once a look and replays it (booklet.layout.replay), so the
+    catalogue's booklets of one look go to one worker, in runs short enough to share out."""
+    jobs = [job for job in load_manifest(REPO / "examples" / "catalogue.yaml")
+            if job.setting("format") == "booklet"]
+    runs = _runs([(job, "out") for job in jobs], workers)
+    assert sorted(task[0].index for run in runs for task in run) == [j.index for j in jobs]
+    assert max(len(run) for run in runs) <= max(1, len(jobs) // (workers * 4))
+    assert len(runs) >= 4 * workers
+    looks = [{(t[0].language(), t[0].setting("style"), t[0].setting("paper")) for t in run}
+             for run in runs]
+    assert all(len(look) == 1 for look in looks)
+    if workers == 2:        # 16 looks of 6 booklets: each look is one run
+        assert sorted(len(run) for run in runs) == [6] * 16
 
 
 def test_bad_shard_is_refused(tmp_path):
