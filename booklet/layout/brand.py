@@ -1,6 +1,8 @@
 """Brand pictures: the clinic logo (PNG, JPEG or SVG) and the QR code, as tagged figures."""
 from __future__ import annotations
 
+import itertools
+
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import inch
@@ -25,15 +27,63 @@ def logo_figure(logo: m.Logo, height: float = LOGO_HEIGHT) -> Flowable:
     return tagged(picture, "Figure", alt=logo.alt)
 
 
-def qr_figure(url: str, color, alt: str, size: float = QR_SIZE) -> Flowable:
-    """A QR code for `url` in `color` on the page background, tagged as a figure."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget   # here: few styles have one
-    widget = QrCodeWidget(url, barLevel="M", barBorder=4, barFillColor=color,
-                          barStrokeColor=color)
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(x1 - x0, y1 - y0)
-    drawing.add(widget)
-    return tagged(Vector(drawing, size / (x1 - x0)), "Figure", alt=alt)
+def qr_figure(url: str, color, alt: str, size: float = QR_SIZE, known: dict | None = None
+              ) -> Flowable:
+    """A QR code for `url` in `color` on the page background, tagged as a figure; `known`
+    keeps each address's modules (a Theme's), as encoding one takes longer than drawing it."""
+    modules = known.get(url) if known is not None else None
+    if modules is None:
+        modules = qr_modules(url)
+        if known is not None:
+            known[url] = modules
+    return tagged(QrCode(modules, color, size), "Figure", alt=alt)
+
+
+def qr_modules(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR code for `url` (reportlab's encoder, error correction M): how many modules a
+    side, and its runs of dark modules as (row, first column, length)."""
+    from reportlab.graphics.barcode import qrencoder   # here: few styles have one
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    runs = []
+    for row, cells in enumerate(code.modules):
+        column = 0
+        for dark, run in itertools.groupby(bool(cell) for cell in cells):
+            length = len(list(run))
+            if dark:
+                runs.append((row, column, length))
+            column += length
+    return code.getModuleCount(), tuple(runs)
+
+
+class QrCode(Flowable):
+    """A QR code `size` square with its quiet zone (4 modules each side): the dark modules
+    are one filled path."""
+
+    QUIET = 4
+
+    def __init__(self, modules: tuple[int, tuple], color, size: float):
+        super().__init__()
+        self.modules, self.color = modules, color
+        self.width = self.height = size
+        self.hAlign = "LEFT"
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        count, runs = self.modules
+        box = self.width / (count + 2 * self.QUIET)
+        top = self.height - self.QUIET * box
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(self.color)
+        path = canvas.beginPath()
+        for row, column, length in runs:
+            path.rect((self.QUIET + column) * box, top - (row + 1) * box, length * box, box)
+        canvas.drawPath(path, stroke=0, fill=1)
+        canvas.restoreState()
 
 
 class Vector(Flowable):

@@ -622,7 +622,8 @@ def _qr_beside_address(theme: Theme, url: str, msgs: dict) -> Table:
     """The QR code with the address it opens written out beside it, for readers without a
     phone camera."""
     address = re.sub(r"^https?://", "", url).rstrip("/")
-    code = qr_figure(url, theme.color("text"), msgs["qr_alt"].format(address=address))
+    code = qr_figure(url, theme.color("text"), msgs["qr_alt"].format(address=address),
+                     known=theme.qr_codes)
     text = tagged(_raw_para(theme, escape(msgs["qr_caption"]).format(
         address=web_link(url, escape(address))), "body"), "Link")
     gap = theme.scale.body

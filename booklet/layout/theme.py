@@ -42,6 +42,7 @@ class Theme:
     paragraphs: object = None
     _styles: dict = field(default_factory=dict, repr=False)
     _colors: dict = field(default_factory=dict, repr=False)
+    qr_codes: dict = field(default_factory=dict, repr=False)   # address -> its QR modules
 
     @classmethod
     def of(cls, plan: m.DocumentPlan, paragraphs=None) -> "Theme":
