@@ -81,7 +81,7 @@ class Workshop:
         self.settled = Memo(keep(256))      # layout key -> the PageFacts it settled on
         self.templates = Memo(keep(32))     # (layout, slots) -> Template, a few hundred kB each
         self.guesses = Memo(keep(256))      # (layout, parts) -> the Slots its last copy took
-        self.sections = Memo(keep(512))     # (section, look) -> RecordedSection, or False
+        self.sections = Memo(keep(256))     # (section, look) -> RecordedSection (~60 kB), or False
         self.compressed = Memo(keep(1024))  # bytes -> their Flate compression
         self.pictures: dict | None = {} if reuse else None
         self.paragraphs = ParagraphMemo() if reuse else None
