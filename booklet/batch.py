@@ -349,8 +349,12 @@ def check_jobs(jobs: list[Job], workshop: Workshop | None = None) -> None:
 
 
 def shard(jobs: list[Job], number: int, count: int) -> list[Job]:
-    """Shard `number` of `count` (1-based): every count-th job, so shards never overlap."""
-    return [job for job in jobs if job.index % count == number - 1]
+    """Shard `number` of `count` (1-based): the `number`-th of `count` runs of consecutive
+    jobs, as even as can be, so shards never overlap, and a manifest's jobs of one look
+    (listed together, as in the catalogue) mostly go to one machine, which draws each of
+    their sections once (booklet.layout.replay)."""
+    return [job for position, job in enumerate(jobs)
+            if position * count // len(jobs) == number - 1]
 
 
 def parse_shard(text: str) -> tuple[int, int]:
