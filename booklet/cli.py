@@ -13,7 +13,6 @@ import click
 from . import __version__
 from .choices import FORMATS, PAPERS
 from .errors import BookletError, ChecksFailed, InputError, JobsFailed
-from .language import language_code
 from .resources import bundled, bundled_styles, style_path
 
 # Each command imports what it needs when it runs: `booklet --version`, `--help` and a
@@ -28,7 +27,12 @@ def lang_option(help_text: str = "The booklet's language: a content folder's cod
                 " Default: the patient file's lang, else en."):
     """--lang, read as a language code such as 'es' (None when not given)."""
     return click.option("--lang", "lang", default=None, metavar="CODE", help=help_text,
-                        callback=lambda ctx, param, value: language_code(value) if value else None)
+                        callback=_language_code)
+
+
+def _language_code(ctx, param, value):
+    from .language import language_code     # here: its field specs take a while to import
+    return language_code(value) if value else None
 
 
 def _library(content_dir: Path | None, lang: str | None = None):
@@ -419,6 +423,7 @@ def check(content_dir, lang, style_files, standard_print, patient_files, as_json
     from .assemble import add_plan_sections, choose_sections
     from .content import content_languages
     from .editorial import check_handouts, check_library, check_twins
+    from .language import language_code
     from .patient import load_patient
     from .style import load_style, style_in_language
     problems: list[str] = []

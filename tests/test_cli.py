@@ -129,11 +129,13 @@ def test_schema_command_writes_schemas_that_accept_the_bundled_content(tmp_path)
 
 def test_the_command_line_loads_no_layout_before_a_command_runs():
     """`booklet --version` and `--help` answer at once: importing the command line loads
-    neither reportlab nor the batch runner (each command imports what it needs)."""
+    neither reportlab, the batch runner nor the field specs (each command imports what it
+    needs)."""
     import subprocess
     import sys
     code = ("import sys, booklet.cli; print(sorted(m for m in ('reportlab', 'booklet.batch',"
-            " 'booklet.layout', 'fhir.resources', 'pypdf') if m in sys.modules))")
+            " 'booklet.layout', 'booklet.specs', 'fhir.resources', 'pypdf', 'yaml')"
+            " if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
