@@ -111,3 +111,17 @@ def test_the_same_section_replays_the_same_after_other_looks_and_sections(replay
     for request in LOOKS.values():
         assert make_booklet(request, workshop).pdf == make_booklet(
             request, without_replay()).pdf
+
+
+def test_a_replay_that_could_differ_from_the_layout_in_place_stops_with_one_line(monkeypatch):
+    """A replay checks that it starts at the top of an empty page (on the right-hand side when
+    printed on both sides); if not, the build stops with the layout's one-line error rather
+    than print a page the in-place layout would not."""
+    from reportlab.platypus import Spacer
+    from booklet.errors import BookletError
+    real = replay.RecordedSection.flowables
+    monkeypatch.setattr(replay.RecordedSection, "flowables",
+                        lambda self: [Spacer(1, 20), *real(self)])
+    with pytest.raises(BookletError, match=r"^the layout failed \(a recorded section replayed"
+                                           r" below the top of a page\)"):
+        make_booklet(BookletRequest(), Workshop())

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reportlab.platypus import PageBreak
-from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from ..tagging.structure import Element, MarkedContent
 from .flowables import Anchor
@@ -90,14 +90,14 @@ class ReplayedPage(ActionFlowable):
         page = section.pages[self.index]
         canvas, frame = doc.canv, doc.frame
         if not frame._atTop:
-            raise RuntimeError("a recorded section replayed below the top of a page")
+            raise LayoutError("a recorded section replayed below the top of a page")
         if doc.two_sided and (doc.page - self.index) % 2 == 0:
-            raise RuntimeError("a recorded section replayed from a left-hand page")
+            raise LayoutError("a recorded section replayed from a left-hand page")
         if doc.drawing:
             if self.index == 0:
                 self.replay.copy_elements(canvas, doc.page)
             if canvas._owners or canvas._frames:
-                raise RuntimeError("a recorded section replayed onto a page with content")
+                raise LayoutError("a recorded section replayed onto a page with content")
             canvas._code.extend(page.code)
             canvas._settled = len(canvas._code)
             canvas._owners.extend(self.replay.copies[id(e)] for e in page.owners)
