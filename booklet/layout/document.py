@@ -201,7 +201,7 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
         story += [PageBreak(), *personal]
     for section in plan.sections:
         replay = recorded and recorded(section)
-        body = replay.flowables() if replay else _section_body(plan, theme, section, msgs)
+        body = replay.flowables() if replay else _section_body(plan, theme, section)
         story += [*part_break(), *body, _sources_line(plan, theme, section, msgs, facts)]
     if plan.question_groups:
         story += [*part_break(), *_questions(plan, theme, msgs, write_in_lines=1)]
@@ -383,11 +383,12 @@ def record_section(plan: m.DocumentPlan, theme: Theme, section: m.Section
     """A booklet's section drawn on its own in the plan's look, for booklets to replay; None
     when it cannot be replayed."""
     doc = new_doc(plan, theme, 0, doc_class=RecordingDoc, first_template="body")
-    return record(doc, _section_body(plan, theme, section, catalogue(plan.info.language)))
+    return record(doc, _section_body(plan, theme, section))
 
 
-def _section_body(plan: m.DocumentPlan, theme: Theme, section: m.Section, msgs: dict) -> list:
-    """A section's title, summary and body."""
+def _section_body(plan: m.DocumentPlan, theme: Theme, section: m.Section) -> list:
+    """A section's title, summary and body: they depend on the look alone (the theme and the
+    language), which is what lets a recording of them stand for every booklet."""
     lang = plan.info.language
     story = [Anchor(f"section-{section.id}", section.title),
              para(theme, section.title, "h1", "H1"),
@@ -722,7 +723,7 @@ def _long_handout_story(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
     for i, section in enumerate(plan.sections):
         if i:
             story.append(Spacer(1, theme.scale.body))
-        story += [*_section_body(plan, theme, section, msgs),
+        story += [*_section_body(plan, theme, section),
                   *_section_sources(plan, theme, section, msgs)]
     if plan.question_groups:
         story += [Spacer(1, theme.scale.body), *_questions(plan, theme, msgs, write_in_lines=0)]
