@@ -42,10 +42,31 @@ def replayed_pages(monkeypatch):
     return count
 
 
+@pytest.fixture
+def replayed_items(monkeypatch):
+    """The key of each list item drawn from its recording, and of each split in place."""
+    drawn = {"replayed": [], "split": []}
+    real_replay, real_split = replay.ReplayedItem._replay, replay.ReplayedItem.split
+
+    def replaying(self, canvas, x, y):
+        drawn["replayed"].append(self.key)
+        return real_replay(self, canvas, x, y)
+
+    def splitting(self, width, height):
+        parts = real_split(self, width, height)
+        if parts:
+            drawn["split"].append(self.key)
+        return parts
+    monkeypatch.setattr(replay.ReplayedItem, "_replay", replaying)
+    monkeypatch.setattr(replay.ReplayedItem, "split", splitting)
+    return drawn
+
+
 def without_replay() -> Workshop:
-    """A workshop that reuses all it does but replays no section: each is laid out in place."""
+    """A workshop that reuses all it does but replays no section or list item: each is laid
+    out in place."""
     workshop = Workshop()
-    workshop._recorded = lambda plan, theme: (lambda section: None)
+    workshop._recorded = lambda plan, theme: None
     return workshop
 
 
@@ -56,12 +77,16 @@ def recorded(workshop: Workshop, plan, section):
 
 
 @pytest.mark.parametrize("look", LOOKS)
-def test_a_replayed_section_gives_the_bytes_of_one_laid_out_in_place(look, replayed_pages):
+def test_a_replayed_section_gives_the_bytes_of_one_laid_out_in_place(look, replayed_pages,
+                                                                    replayed_items):
     request = LOOKS[look]
     workshop = Workshop()
     first = make_booklet(request, workshop)
     again = make_booklet(request, workshop)
     assert replayed_pages, "no section was replayed"
+    kinds = {key[0] for key in replayed_items["replayed"]}
+    # a fillable checklist's questions have form fields: they are laid out in place
+    assert kinds == ({"term"} if request.fillable else {"term", "question"})
     for section in first.plan.sections:
         assert recorded(workshop, first.plan, section), section.id
     assert first.pdf == again.pdf == make_booklet(request, without_replay()).pdf
@@ -125,3 +150,37 @@ def test_a_replay_that_could_differ_from_the_layout_in_place_stops_with_one_line
     with pytest.raises(BookletError, match=r"^the layout failed \(a recorded section replayed"
                                            r" below the top of a page\)"):
         make_booklet(BookletRequest(), Workshop())
+
+
+def test_glossary_entries_split_across_pages_are_laid_out_in_place(replayed_items):
+    """An entry that does not fit the room left on a page is split as the entry itself would
+    be, and its parts are laid out in place; the rest are replayed; the bytes are the same."""
+    request = BookletRequest(style="high-contrast", everything=True)
+    workshop = Workshop()
+    made = make_booklet(request, workshop)
+    assert replayed_items["split"] and replayed_items["replayed"]
+    assert made.pdf == make_booklet(request, without_replay()).pdf
+    assert made.pdf == make_booklet(request, Workshop(reuse=False)).pdf
+
+
+def test_a_list_item_with_a_letter_outside_the_seed_is_laid_out_in_place(
+        tmp_path, replayed_items):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    terms = content / "glossary" / "terms.yaml"
+    terms.write_text(terms.read_text(encoding="utf-8").replace(
+        "A lump of cells.", "A lump of cells, often \u2264 2 cm."), encoding="utf-8")
+    questions = content / "questions" / "questions.yaml"
+    questions.write_text(questions.read_text(encoding="utf-8").replace(
+        "Pi question two?", "Pi question \u2264 two?"), encoding="utf-8")
+    request = BookletRequest(content=content)
+    workshop = Workshop()
+    made = make_booklet(request, workshop)
+    replayed = {key[1] for key in replayed_items["replayed"]}
+    assert {"grade", "Omicron question one?"} <= replayed
+    assert not {"tumor", "Pi question \u2264 two?"} & replayed    # their texts hold the letter
+    assert made.pdf == make_booklet(request, Workshop(reuse=False)).pdf
+    path = tmp_path / "booklet.pdf"
+    path.write_bytes(made.pdf)
+    text = " ".join(page_texts(path))
+    assert "\u2264 2 cm" in text and "Pi question \u2264 two?" in text

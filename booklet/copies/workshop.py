@@ -8,7 +8,8 @@ it keeps:
 - one Theme per style, paper and language, whose paragraph styles carry the memo of parsed
   and broken paragraphs;
 - the page facts each layout settled on (the next copy's first guess);
-- each section drawn once per look, replayed into every booklet that prints it
+- each section drawn once per look, replayed into every booklet that prints it, and each
+  glossary entry and checklist question drawn once per style, paper and language
   (booklet.layout.replay);
 - the templates of personal booklets and the slots their copies took (booklet.copies.template);
 - pictures decoded once, and Flate results (pages, font subsets) compressed once;
@@ -25,6 +26,7 @@ and pixels, and a fresh Workshop the same bytes.
 from __future__ import annotations
 
 import threading
+from functools import partial
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,8 +35,9 @@ from reportlab.pdfbase import pdfdoc
 
 from .. import model as m
 from ..content import language_folder, load_library
-from ..layout.document import Slots, layout_key, record_section, settle
+from ..layout.document import Slots, layout_key, new_doc, record_section, settle
 from ..layout.flowables import ParagraphMemo
+from ..layout.replay import ItemRecorder, Recordings
 from ..layout.theme import Theme
 from ..style import load_style
 from ..tagging import unicode_maps
@@ -82,6 +85,7 @@ class Workshop:
         self.templates = Memo(keep(32))     # (layout, slots) -> Template, a few hundred kB each
         self.guesses = Memo(keep(256))      # (layout, parts) -> the Slots its last copy took
         self.sections = Memo(keep(256))     # (section, look) -> RecordedSection (~60 kB), or False
+        self.items = Memo(keep(64))         # (style, paper, language) -> ItemRecorder
         self.compressed = Memo(keep(1024))  # bytes -> their Flate compression
         self.pictures: dict | None = {} if reuse else None
         self.paragraphs = ParagraphMemo() if reuse else None
@@ -147,13 +151,19 @@ class Workshop:
         pdf, facts, canvas = settle(plan, theme, slots, guess=self.settled.get(key),
                                     canvas_maker=maker,
                                     measure_maker=self.canvas(ReusingUnwrittenCanvas),
-                                    recorded=self._recorded(plan, theme) if self.reuse else None)
+                                    recordings=self._recorded(plan, theme) if self.reuse else None)
         self.settled.remember(key, facts)
         return pdf, facts, canvas
 
-    def _recorded(self, plan: m.DocumentPlan, theme: Theme):
-        """The plan's sections, each drawn once in the plan's look (False: not replayable)."""
+    def _recorded(self, plan: m.DocumentPlan, theme: Theme) -> Recordings:
+        """The plan's sections, each drawn once in the plan's look (False: not replayable),
+        and its look's list items, each drawn once at each width."""
         look = (plan.style, plan.paper, plan.info.language, plan.duplex)
+        items = self.items.get(look[:3])
+        if items is None:
+            items = ItemRecorder(Memo(4000), partial(new_doc, plan, theme, 0,
+                                                     first_template="body"))
+            self.items.remember(look[:3], items)
 
         def recorded(section: m.Section):
             key = (section, look)
@@ -162,7 +172,7 @@ class Workshop:
                 found = record_section(plan, theme, section) or False
                 self.sections.remember(key, found)
             return found
-        return recorded
+        return Recordings(recorded, items)
 
     def canvas(self, cls, **options):
         """A canvas maker of class `cls` (a PictureReuse canvas) drawing with this

@@ -18,7 +18,7 @@ from .brand import logo_figure, qr_figure
 from .flowables import (Anchor, Artifact, BlankPageNote, CheckItem, Element, PageMark,
                         Paragraph, RightHandStart, TermItem, WriteInLines, tagged)
 from .pages import Footer, LayoutDoc, UnwrittenCanvas
-from .replay import RecordedSection, RecordingDoc, record
+from .replay import ItemRecorder, RecordedSection, Recordings, RecordingDoc, record
 from .theme import Theme, markup
 
 MAX_PASSES = 5
@@ -63,7 +63,7 @@ def measure_pages(plan: m.DocumentPlan, theme: Theme | None = None) -> int:
 
 def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
            guess: PageFacts | None = None, canvas_maker=TaggingCanvas,
-           measure_maker=UnwrittenCanvas, recorded=None):
+           measure_maker=UnwrittenCanvas, recordings: Recordings | None = None):
     """Lay the plan out until its page facts settle: the PDF, the facts and the canvas.
 
     Each pass prints the page facts the previous pass found, until they stop changing. A
@@ -71,8 +71,8 @@ def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
     batch, most copies differ only in personal text, so a copy usually needs one pass). The
     result does not depend on the guess: it is the one fixed point, checked by the last pass.
     `slots` leaves blank pages for a template's personal pages (booklet.copies).
-    `recorded(section)` gives a section drawn once (`record_section`) to replay, or None to
-    lay it out in place; either way the bytes are the same.
+    `recordings` gives the sections and list items drawn once to replay (`record_section`,
+    booklet.layout.replay); without them each is laid out in place, to the same bytes.
     """
     facts = guess or PageFacts()
     for _ in range(MAX_PASSES):
@@ -80,7 +80,7 @@ def settle(plan: m.DocumentPlan, theme: Theme, slots: Slots | None = None, *,
         measuring = facts == PageFacts()
         pdf, starts, total, canvas = _layout_once(
             plan, theme, facts, slots, measure_maker if measuring else canvas_maker,
-            drawing=not measuring, recorded=recorded)
+            drawing=not measuring, recordings=recordings)
         without_padding = total - facts.extra_notes_pages
         # a booklet has an even page count, the back page being the back cover; printed on
         # both sides the back page is a right-hand page, so the count is odd
@@ -141,11 +141,12 @@ def document_keywords(plan: m.DocumentPlan) -> list[str]:
 
 
 def _layout_once(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
-                 slots: Slots | None, canvas_maker, drawing: bool = True, recorded=None):
+                 slots: Slots | None, canvas_maker, drawing: bool = True,
+                 recordings: Recordings | None = None):
     doc = new_doc(plan, theme, facts.total, drawing)
     doc.canvas_maker = canvas_maker
     if plan.format == "booklet":
-        doc.build(_booklet_story(plan, theme, facts, slots, recorded))
+        doc.build(_booklet_story(plan, theme, facts, slots, recordings))
     else:
         doc.build(_handout_story(plan, theme, facts))
     return doc.filename.getvalue(), dict(doc.anchor_pages), doc.page, doc.canv
@@ -177,10 +178,10 @@ def new_doc(plan: m.DocumentPlan, theme: Theme, total_pages: int,
 # --- booklet ---------------------------------------------------------------------------------
 
 def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
-                   slots: Slots | None = None, recorded=None) -> list:
+                   slots: Slots | None = None, recordings: Recordings | None = None) -> list:
     """The whole booklet; with `slots`, a template: blank pages instead of the cover and the
     personal pages, which booklet/copies/template.py fills in for each copy. The sections
-    `recorded` gives are replayed (booklet.layout.replay)."""
+    and list items `recordings` gives are replayed (booklet.layout.replay)."""
     msgs = catalogue(plan.info.language)
     parts = _parts(plan, msgs)
     if slots is None:
@@ -200,13 +201,14 @@ def _booklet_story(plan: m.DocumentPlan, theme: Theme, facts: PageFacts,
     if personal:
         story += [PageBreak(), *personal]
     for section in plan.sections:
-        replay = recorded and recorded(section)
+        replay = recordings and recordings.section(section)
         body = replay.flowables() if replay else _section_body(plan, theme, section)
         story += [*part_break(), *body, _sources_line(plan, theme, section, msgs, facts)]
+    items = recordings and recordings.items
     if plan.question_groups:
-        story += [*part_break(), *_questions(plan, theme, msgs, write_in_lines=1)]
+        story += [*part_break(), *_questions(plan, theme, msgs, write_in_lines=1, items=items)]
     if plan.terms:
-        story += [*part_break(), *_glossary(plan, theme, msgs)]
+        story += [*part_break(), *_glossary(plan, theme, msgs, items)]
     back, back_has_disclaimer = _back_page(plan, theme, msgs)
     story += [PageBreak(), *_sources(plan, theme, msgs)]
     if not (cover_has_disclaimer or back_has_disclaimer):
@@ -467,8 +469,10 @@ def _sources(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
                         numbered=True)]
 
 
-def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: int) -> list:
-    """The checklist: a tick box per question, with lines for the answer in booklets."""
+def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: int,
+               items: ItemRecorder | None = None) -> list:
+    """The checklist: a tick box per question, with lines for the answer in booklets; each
+    question drawn once a look (`items`) when it has no form fields."""
     intro = msgs["questions_intro"] if write_in_lines else msgs["questions_intro_short"]
     story = [Anchor("questions", msgs["questions_title"]),
              para(theme, msgs["questions_title"], "h1", "H1"),
@@ -477,18 +481,22 @@ def _questions(plan: m.DocumentPlan, theme: Theme, msgs: dict, write_in_lines: i
         story.append(para(theme, group.title, "h2", "H2"))
         checklist = Element("L", attributes={"O": "List", "ListNumbering": "None"})
         for q in group.questions:
-            story.append(CheckItem(
-                Paragraph(markup(q.text, theme.fonts), theme.paragraph("body")),
-                theme.scale.body, theme.scale.leading * 1.15, write_in_lines,
-                theme.color("text"), f"question-{q.id}", Element("LI", parent=checklist),
-                fillable=plan.fillable,
-                answer_description=msgs["field_answer"].format(question=q.text)))
+            def make(parent: Element, q=q) -> CheckItem:
+                return CheckItem(
+                    Paragraph(markup(q.text, theme.fonts), theme.paragraph("body")),
+                    theme.scale.body, theme.scale.leading * 1.15, write_in_lines,
+                    theme.color("text"), f"question-{q.id}", Element("LI", parent=parent),
+                    fillable=plan.fillable,
+                    answer_description=msgs["field_answer"].format(question=q.text))
+            story.append(items.item(("question", q.text, write_in_lines), make, checklist)
+                         if items and not plan.fillable else make(checklist))
     return story
 
 
-def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
+def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict,
+              items: ItemRecorder | None = None) -> list:
     """A list of terms: each in bold, how to say it when that is not plain, and its
-    definition."""
+    definition; each entry drawn once a look (`items`)."""
     story = [Anchor("glossary", msgs["glossary_title"]),
              para(theme, msgs["glossary_title"], "h1", "H1")]
     names = {t.id: t.term for t in plan.terms}
@@ -501,22 +509,25 @@ def _glossary(plan: m.DocumentPlan, theme: Theme, msgs: dict) -> list:
         say = (f"({escape(msgs['glossary_say'])}: {escape(term.pronunciation)}): "
                if term.pronunciation else "")
         entries.append((term.term, say + markup(definition)))
-    return story + term_items(theme, entries, "term")
+    return story + term_items(theme, entries, "term", items)
 
 
-def term_items(theme: Theme, entries, style: str) -> list:
+def term_items(theme: Theme, entries, style: str, items: ItemRecorder | None = None) -> list:
     """A list (L) of (word, meaning markup) pairs: each an item whose label is the word in
-    bold (with a colon when the meaning follows at once) and whose body is the meaning."""
+    bold (with a colon when the meaning follows at once) and whose body is the meaning; with
+    `items`, each drawn once a look and replayed."""
     group = Element("L", attributes={"O": "List", "ListNumbering": "None"})
-    items = []
+    story = []
     for word, meaning in entries:
-        colon = "" if meaning.startswith("(") else ":"
-        label = _raw_para(theme, theme.term_markup(escape(word)) + colon, style)
-        items.append(TermItem.of(label, theme.fonts.with_fallback(meaning),
-                                 theme.paragraph(style),
-                                 lambda indent: theme.indented(style, indent),
-                                 theme.frame_width, Element("LI", parent=group)))
-    return items
+        def make(parent: Element, word=word, meaning=meaning) -> TermItem:
+            colon = "" if meaning.startswith("(") else ":"
+            label = _raw_para(theme, theme.term_markup(escape(word)) + colon, style)
+            return TermItem.of(label, theme.fonts.with_fallback(meaning), theme.paragraph(style),
+                               lambda indent: theme.indented(style, indent),
+                               theme.frame_width, Element("LI", parent=parent))
+        story.append(items.item(("term", word, meaning, style), make, group) if items
+                     else make(group))
+    return story
 
 
 def _notes(plan: m.DocumentPlan, theme: Theme, msgs: dict, number: int) -> list:

@@ -1,4 +1,4 @@
-"""A section drawn once and replayed into each booklet that prints it.
+"""Sections and list items drawn once and replayed into each booklet that prints them.
 
 In a booklet every section starts at the top of a new page, and what it draws there depends
 only on its look (style, paper, language, printed on one side or both), never on the pages
@@ -16,12 +16,15 @@ field, a graphics state) is not recorded, and is laid out in place each time.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from reportlab.platypus import PageBreak
+from reportlab.lib.rl_accel import fp_str
+from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
-from ..tagging.structure import Element, MarkedContent
+from ..tagging.structure import Element, MarkedContent, Structured
 from .flowables import Anchor
 from .pages import LayoutDoc, UnwrittenCanvas, font_state
 
@@ -65,8 +68,7 @@ class _Replay:
         """Copy the section's elements into the canvas's tree, their marked content moved to
         the booklet's pages."""
         def copy_of(element: Element, parent: Element) -> Element:
-            twin = replace(element, parent=parent, kids=[], attributes=element.attributes
-                           and dict(element.attributes))
+            twin = element.twin(parent)
             self.copies[id(element)] = twin
             for kid in element.kids:
                 twin.kids.append(copy_of(kid, twin) if isinstance(kid, Element) else
@@ -170,3 +172,279 @@ def record(doc: RecordingDoc, story: list) -> RecordedSection | None:
                   for number, (code, owners) in enumerate(canvas.recorded, start=1))
     return RecordedSection(pages, canvas.document, doc.end[1], doc.end[2])
 
+
+
+# --- list items ------------------------------------------------------------------------------
+#
+# The glossary's entries and the checklist's questions recur from booklet to booklet of a look
+# (a term is in the glossary of every booklet whose sections use it), each drawn the same
+# wherever it lands on a page. So each is drawn once a look on a canvas of its own, and a
+# booklet's story holds a ReplayedItem: it is as tall as the recording, and drawing it puts
+# the recorded operators at its place, in structure elements made like the item's own. An item
+# that does not fit the room left on a page is split as the item itself would be, and its
+# parts are laid out in place.
+
+_OUTER = -1     # a recorded element's parent: the element the item was made under
+_MOVED = ("_currentMatrix", "_x", "_y")     # canvas state that the item's position sets
+
+
+def _drawing_state(canvas) -> tuple:
+    """The canvas state that what a flowable draws can depend on, but for its position."""
+    d = canvas.__dict__
+    return (*(d[name] for name in canvas.STATE_ATTRIBUTES
+              if name not in _MOVED and name != "_extgstate"),
+            tuple(sorted(canvas._extgstate._d.items())))
+
+
+@dataclass(frozen=True)
+class RecordedItem:
+    """An item as drawn at one width: its height and the space around it, the canvas state
+    it was drawn from, the elements it made (each with its parent's place in the list, or
+    _OUTER), and what it drew, as a tree: a tuple of operators, or (element's place, nodes),
+    or (None, artifact's opening operator, nodes). The tree's root is the item's element; its
+    first operators are "q" and the move to the item's place, its last "Q"."""
+
+    height: float
+    space: tuple[float, float]
+    splits: bool                 # False: the item never splits (its class's split is Flowable's)
+    state: tuple
+    elements: tuple[tuple[Element, int], ...]
+    tree: tuple
+
+
+class _ItemCanvas(UnwrittenCanvas):
+    """A canvas that notes, while a flowable is drawn on it, which structure elements and
+    artifacts it opens and what it draws in each."""
+
+    def start(self, outer: Element) -> None:
+        self.outer, self.refused = outer, False
+        self.places: dict[int, int] = {}
+        self.made: list[tuple[Element, int]] = []
+        self.nodes: list[list] = [[]]
+        self.begun = self.mark = len(self._code)
+        self.counts = self._counts()
+
+    def _counts(self) -> tuple:
+        return (self._annotationCount, len(self._formsinuse), len(self._extgstate._c),
+                len(self._colorsUsed), len(self._shadingUsed), self._form_fields is None)
+
+    def finish(self) -> tuple | None:
+        """The tree drawn since `start`, or None when a replay could not give it."""
+        tree = tuple(self.nodes[0])
+        if self.refused or self._counts() != self.counts:
+            return None
+        return tree
+
+    def clear(self) -> None:
+        del self._code[self.begun:]
+        self._owners, self._settled = [], len(self._code)
+        self.document.kids.clear()
+
+    def _chunk(self) -> None:
+        if len(self._code) > self.mark:
+            self.nodes[-1].append(tuple(self._code[self.mark:]))
+
+    def _place(self, element: Element) -> int:
+        place = self.places.get(id(element))
+        if place is None:
+            parent = element.parent
+            if parent is None or parent is self.outer:
+                parent_place = _OUTER if parent is not None else None
+            else:
+                parent_place = self.places.get(id(parent))
+                if parent_place is None:         # an element from outside the item
+                    self.refused = True
+            place = self.places[id(element)] = len(self.made)
+            self.made.append((element, parent_place))
+        return place
+
+    @contextmanager
+    def structure(self, element: Element, bbox=None, flowable=None):
+        if bbox is not None:
+            self.refused = True      # a position on the page
+        place = self._place(element)
+        with self._node((place,)):
+            with super().structure(element, bbox, flowable):
+                self.mark = len(self._code)
+                yield
+                self._chunk()
+
+    @contextmanager
+    def artifact(self, opening: str = "/Artifact BMC"):
+        with self._node((None, opening)):
+            with super().artifact(opening):
+                self.mark = len(self._code)
+                yield
+                self._chunk()
+
+    @contextmanager
+    def _node(self, head: tuple):
+        self._chunk()
+        self.nodes.append([])
+        try:
+            yield
+        finally:
+            kids = self.nodes.pop()
+            self.nodes[-1].append((*head, tuple(kids)))
+            self.mark = len(self._code)
+
+
+class ItemRecorder:
+    """Draws items once for one look, on a canvas of its own (`new_doc()` gives a LayoutDoc
+    of the look, whose fonts are seeded as a booklet's are), and keeps the recordings in
+    `memo` (a Memo) under (key, width)."""
+
+    def __init__(self, memo, new_doc):
+        self.memo, self._new_doc = memo, new_doc
+        self._canvas: _ItemCanvas | None = None
+        self._seeded = None
+
+    def item(self, key, make, parent: Element):
+        """The flowable for the story: `make(parent)` makes the item itself, under the
+        element `parent`; `key` tells it from every other item of the look."""
+        return ReplayedItem(self, key, make, parent)
+
+    def recording(self, key, make, width: float) -> RecordedItem | bool:
+        found = self.memo.get((key, width))
+        if found is None:
+            found = self._record(make, width) or False
+            self.memo.remember((key, width), found)
+            if found:
+                self.memo.remember((key, None), found.space)
+        return found
+
+    def space(self, key) -> tuple[float, float] | None:
+        """The space before and after the item, once it has been recorded."""
+        return self.memo.get((key, None))
+
+    def _scratch(self) -> _ItemCanvas:
+        if self._canvas is None:
+            doc = self._new_doc()
+            doc._calc()
+            doc.canv = self._canvas = doc._makeCanvas(canvasmaker=_ItemCanvas)
+            doc.beforeDocument()
+            self._seeded = doc.seeded_fonts
+        return self._canvas
+
+    def _record(self, make, width: float) -> RecordedItem | None:
+        canvas = self._scratch()
+        outer = Element("Div")
+        item = make(outer)
+        _, height = item.wrap(width, 1e6)
+        space = (item.getSpaceBefore(), item.getSpaceAfter())
+        state = _drawing_state(canvas)
+        canvas.start(outer)
+        try:
+            item.drawOn(canvas, 0, 0)
+            tree = canvas.finish()
+        finally:
+            canvas.clear()
+        if font_state(canvas) != self._seeded:
+            self._canvas = None     # its subsets hold more than the seed now
+            return None
+        if not (tree and len(tree) == 1 and isinstance(tree[0], tuple)
+                and isinstance(tree[0][0], int) and tree[0][0] == 0):
+            return None
+        kids = tree[0][1]
+        if not (kids and isinstance(kids[0], tuple) and kids[0][:2] == ("q", "1 0 0 1 0 0 cm")
+                and isinstance(kids[-1], tuple) and kids[-1][-1:] == ("Q",)
+                and all(isinstance(k, str) for k in kids[0]) and state == _drawing_state(canvas)):
+            return None
+        templates = tuple((replace(e, parent=None, kids=[], attached=False, drawn=False,
+                                   attributes=e.attributes and dict(e.attributes)), parent)
+                          for e, parent in canvas.made)
+        splits = next(c for c in type(item).__mro__
+                      if c is not Structured and "split" in vars(c)) is not Flowable
+        return RecordedItem(height, space, splits, state, templates, tree)
+
+
+@dataclass(frozen=True)
+class Recordings:
+    """What a booklet's layout replays: `section(section)` gives a RecordedSection, or None
+    to lay the section out in place; `items` draws list items once (None: in place)."""
+
+    section: Callable[[object], RecordedSection | None]
+    items: ItemRecorder | None = None
+
+
+class ReplayedItem(Flowable):
+    """An item in a booklet's story, drawn from its recording (ItemRecorder); the item itself
+    is made only when it must be split, or cannot be replayed."""
+
+    def __init__(self, recorder: ItemRecorder, key, make, parent: Element):
+        super().__init__()
+        self.recorder, self.key, self.make, self.parent = recorder, key, make, parent
+        self.recorded: RecordedItem | bool | None = None     # False: laid out in place
+        self._item = None
+
+    def item(self):
+        if self._item is None:
+            self._item = self.make(self.parent)
+        return self._item
+
+    def wrap(self, available_width, available_height):
+        if self.recorded is not False:
+            self.recorded = self.recorder.recording(self.key, self.make, available_width)
+        if self.recorded:
+            self.width, self.height = available_width, self.recorded.height
+        else:
+            self.width, self.height = self.item().wrap(available_width, available_height)
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        if self.recorded and not self.recorded.splits:
+            return []           # it goes whole to the next page
+        item = self.item()
+        item.wrap(available_width, available_height)
+        parts = item.split(available_width, available_height)
+        if parts:               # laid out in place
+            self.recorded = False
+        return parts
+
+    def _space(self) -> tuple[float, float]:
+        if self.recorded:
+            return self.recorded.space
+        known = self.recorded is None and self.recorder.space(self.key)
+        item = None if known else self.item()
+        return known or (item.getSpaceBefore(), item.getSpaceAfter())
+
+    def getSpaceBefore(self):
+        return self._space()[0]
+
+    def getSpaceAfter(self):
+        return self._space()[1]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        if not self.recorded or _drawing_state(canvas) != self.recorded.state:
+            item = self.item()
+            item.wrap(self.width, self.height)
+            return item.drawOn(canvas, x, y, _sW)
+        return self._replay(canvas, self._hAlignAdjust(x, _sW), y)
+
+    def _replay(self, canvas, x: float, y: float) -> None:
+        """Draw the recording at (x, y), in new elements made like the recorded ones."""
+        recorded = self.recorded
+        made: list[Element] = []
+        for template, parent in recorded.elements:
+            made.append(template.twin(self.parent if parent == _OUTER else
+                                      None if parent is None else made[parent]))
+        move = f"{fp_str(1, 0, 0, 1, x, y)} cm"
+        _replay_nodes(canvas, recorded.tree, made, move)
+
+
+def _replay_nodes(canvas, nodes, made: list[Element], move: str | None = None) -> None:
+    code = canvas._code
+    for node in nodes:
+        if isinstance(node[0], str):
+            if move is not None:                    # the item's own "q" and move
+                code.extend(("q", move, *node[2:]))
+                move = None
+            else:
+                code.extend(node)
+        elif node[0] is None:
+            with canvas.artifact(node[1]):
+                _replay_nodes(canvas, node[2], made, move)
+        else:
+            with canvas.structure(made[node[0]]):
+                _replay_nodes(canvas, node[1], made, move)
+            move = None

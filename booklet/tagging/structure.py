@@ -73,6 +73,15 @@ class Element:
         self.parent = parent
         self.attached = True
 
+    def twin(self, parent: Element | None) -> Element:
+        """A copy of this element under `parent`, with no kids yet (a replayed one)."""
+        copy = object.__new__(Element)
+        copy.__dict__.update(self.__dict__)
+        copy.parent, copy.kids = parent, []
+        if self.attributes:
+            copy.attributes = dict(self.attributes)
+        return copy
+
     def has_content(self) -> bool:
         """True when anything below this element was drawn (empty elements are left out)."""
         return any(not isinstance(k, Element) or k.has_content() for k in self.kids)
