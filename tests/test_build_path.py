@@ -112,12 +112,15 @@ def test_a_later_document_on_a_workshop_is_no_more_work():
 
 
 def test_reportlab_is_changed_only_while_a_build_runs():
-    flate, cmap = pdfdoc.PDFZCompress, ttfonts.makeToUnicodeCMap
+    changed = (pdfdoc, "PDFZCompress"), (pdfdoc, "pdfdocEnc"), (ttfonts, "makeToUnicodeCMap")
+    plain = [getattr(module, name) for module, name in changed]
     workshop = Workshop()
     with workshop.installed():
-        assert pdfdoc.PDFZCompress is not flate and ttfonts.makeToUnicodeCMap is not cmap
+        assert all(getattr(module, name) is not was
+                   for (module, name), was in zip(changed, plain))
+        assert pdfdoc.pdfdocEnc("/Type /Page \u00e9") == plain[1]("/Type /Page \u00e9")
     make_booklet(BookletRequest(sections=("what-is-a-pnet",)), workshop)
-    assert pdfdoc.PDFZCompress is flate and ttfonts.makeToUnicodeCMap is cmap
+    assert [getattr(module, name) for module, name in changed] == plain
 
 
 def test_layout_and_copies_keep_no_module_level_state():

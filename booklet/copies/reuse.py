@@ -35,6 +35,23 @@ class RememberedFlate(pdfdoc.PDFStreamFilterZCompress):
         return found
 
 
+def remembering_encoder(memo):
+    """reportlab's `pdfdoc.pdfdocEnc` (text to PDFDocEncoding bytes), remembering the short
+    texts in `memo` (a Memo): a booklet's PDF encodes the same names, numbers and references
+    some 6,000 times, each through the codec registry. Workshop.installed() puts it in
+    reportlab's place for the length of a build; the bytes are the same."""
+    def encode(text):
+        if not isinstance(text, str):
+            return text
+        found = memo.get(text)
+        if found is None:
+            found = text.encode("extpdfdoc")
+            if len(text) < 80:
+                memo.remember(text, found)
+        return found
+    return encode
+
+
 class PictureReuse:
     """A canvas mixin that takes each picture file from `pictures` (a dict the Workshop owns),
     decoded and compressed once, instead of reading it again for every document."""

@@ -15,8 +15,8 @@ it keeps:
 - pictures decoded once, and Flate results (pages, font subsets) compressed once;
 - in a batch run, the hash of each input file, read once.
 
-It also applies our two changes to reportlab, only while a build runs (`installed()`): the
-remembering Flate filter, and ToUnicode maps without U+0000 entries. Builds on one Workshop
+It also applies our changes to reportlab, only while a build runs (`installed()`): the
+remembering Flate filter and text encoder, and ToUnicode maps without U+0000 entries. Builds on one Workshop
 take turns (a lock), since reportlab's font subsets are shared state.
 
 Every memo is bounded, and none changes a byte of the output: a fresh Workshop, or one with
@@ -41,7 +41,7 @@ from ..layout.replay import ItemRecorder, Recordings
 from ..layout.theme import Theme
 from ..style import load_style
 from ..tagging import unicode_maps
-from .reuse import RememberedFlate, ReusingCanvas, ReusingUnwrittenCanvas
+from .reuse import RememberedFlate, ReusingCanvas, ReusingUnwrittenCanvas, remembering_encoder
 
 
 RECHECK_SECONDS = 1.0   # how long loaded inputs are used before their files are looked at
@@ -87,6 +87,7 @@ class Workshop:
         self.sections = Memo(keep(256))     # (section, look) -> RecordedSection (~60 kB), or False
         self.items = Memo(keep(64))         # (style, paper, language) -> ItemRecorder
         self.compressed = Memo(keep(1024))  # bytes -> their Flate compression
+        self._encoder = remembering_encoder(Memo(keep(8192)))   # short text -> its PDF bytes
         self.pictures: dict | None = {} if reuse else None
         self.paragraphs = ParagraphMemo() if reuse else None
         self._themes = Memo(keep(64))
@@ -188,9 +189,10 @@ class Workshop:
             if not self.reuse:
                 yield self
                 return
-            plain = pdfdoc.PDFZCompress
+            plain = pdfdoc.PDFZCompress, pdfdoc.pdfdocEnc
             pdfdoc.PDFZCompress = RememberedFlate(self.compressed)
+            pdfdoc.pdfdocEnc = self._encoder
             try:
                 yield self
             finally:
-                pdfdoc.PDFZCompress = plain
+                pdfdoc.PDFZCompress, pdfdoc.pdfdocEnc = plain
