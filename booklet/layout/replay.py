@@ -292,12 +292,23 @@ class _ItemCanvas(UnwrittenCanvas):
 class ItemRecorder:
     """Draws items once for one look, on a canvas of its own (`new_doc()` gives a LayoutDoc
     of the look, whose fonts are seeded as a booklet's are), and keeps the recordings in
-    `memo` (a Memo) under (key, width)."""
+    `memo` (a Memo) under (key, width).
 
-    def __init__(self, memo, new_doc):
-        self.memo, self._new_doc = memo, new_doc
+    An item is recorded the second time a layout prints it, not the first: a recording costs
+    about what laying the item out in place does, so a booklet made once (`booklet build`)
+    records nothing, and a batch records the items that recur. `seen` (a Memo) holds the
+    layout (a number `begin()` gives) that printed each item first."""
+
+    def __init__(self, memo, seen, new_doc):
+        self.memo, self.seen, self._new_doc = memo, seen, new_doc
+        self.layout = 0
         self._canvas: _ItemCanvas | None = None
         self._seeded = None
+
+    def begin(self) -> ItemRecorder:
+        """Start a layout (all its passes): the items it prints first are laid out in place."""
+        self.layout += 1
+        return self
 
     def item(self, key, make, parent: Element):
         """The flowable for the story: `make(parent)` makes the item itself, under the
@@ -305,8 +316,13 @@ class ItemRecorder:
         return ReplayedItem(self, key, make, parent)
 
     def recording(self, key, make, width: float) -> RecordedItem | bool:
+        """The item's recording at `width`; False: lay it out in place."""
         found = self.memo.get((key, width))
         if found is None:
+            first = self.seen.get(key)
+            if first is None or first == self.layout:   # printed by this layout only
+                self.seen.remember(key, self.layout)
+                return False
             found = self._record(make, width) or False
             self.memo.remember((key, width), found)
             if found:
