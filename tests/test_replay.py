@@ -157,7 +157,6 @@ def test_glossary_entries_split_across_pages_are_laid_out_in_place(replayed_item
     be, and its parts are laid out in place; the rest are replayed; the bytes are the same."""
     request = BookletRequest(style="high-contrast", everything=True)
     workshop = Workshop()
-    make_booklet(request, workshop)     # items are recorded when a second layout prints them
     made = make_booklet(request, workshop)
     assert replayed_items["split"] and replayed_items["replayed"]
     assert made.pdf == make_booklet(request, without_replay()).pdf
@@ -176,7 +175,6 @@ def test_a_list_item_with_a_letter_outside_the_seed_is_laid_out_in_place(
         "Pi question two?", "Pi question \u2264 two?"), encoding="utf-8")
     request = BookletRequest(content=content)
     workshop = Workshop()
-    make_booklet(request, workshop)
     made = make_booklet(request, workshop)
     replayed = {key[1] for key in replayed_items["replayed"]}
     assert {"grade", "Omicron question one?"} <= replayed
@@ -188,16 +186,23 @@ def test_a_list_item_with_a_letter_outside_the_seed_is_laid_out_in_place(
     assert "\u2264 2 cm" in text and "Pi question \u2264 two?" in text
 
 
-def test_list_items_are_recorded_when_a_second_layout_prints_them(replayed_items):
-    """A booklet made once records no list item (a recording costs about what laying the
-    item out does); the next layout of the look that prints them replays them."""
+def test_a_list_item_is_recorded_when_a_booklet_first_draws_it(replayed_items, monkeypatch):
+    """The pass that only finds the page breaks places the items as they are; the pass that
+    draws records each one as it first draws it and replays it, so a booklet made once
+    records each item once, and the next booklet of the look places and draws from them."""
+    recordings = []
+    real = replay.ItemRecorder._record
+
+    def recording(self, make, width):
+        recordings.append(width)
+        return real(self, make, width)
+    monkeypatch.setattr(replay.ItemRecorder, "_record", recording)
     workshop = Workshop()
     once = make_booklet(BookletRequest(), workshop)
-    assert replayed_items["replayed"] == []
-    other = make_booklet(BookletRequest(preset="after-treatment"), workshop)
-    terms = {t.term for t in once.plan.terms} & {t.term for t in other.plan.terms}
-    replayed = {key[1] for key in replayed_items["replayed"] if key[0] == "term"}
-    # some of the terms both print (an entry naming other terms may read differently), no other
-    assert replayed and replayed <= terms
-    assert other.pdf == make_booklet(BookletRequest(preset="after-treatment"),
-                                     without_replay()).pdf
+    drawn = set(replayed_items["replayed"])
+    assert recordings and len(recordings) == len(drawn) == len(replayed_items["replayed"])
+    terms = {key[1] for key in drawn | set(replayed_items["split"]) if key[0] == "term"}
+    assert terms == {t.term for t in once.plan.terms}
+    recordings.clear()
+    assert make_booklet(BookletRequest(), workshop).pdf == once.pdf
+    assert recordings == []

@@ -158,12 +158,11 @@ class Workshop:
 
     def _recorded(self, plan: m.DocumentPlan, theme: Theme) -> Recordings:
         """The plan's sections, each drawn once in the plan's look (False: not replayable),
-        and its look's list items, each drawn once at each width once a second layout
-        prints it."""
+        and its look's list items, each drawn once at each width."""
         look = (plan.style, plan.paper, plan.info.language, plan.duplex)
         items = self.items.get(look[:3])
         if items is None:
-            items = ItemRecorder(Memo(4000), Memo(4000),
+            items = ItemRecorder(Memo(4000),
                                  partial(new_doc, plan, theme, 0, first_template="body"))
             self.items.remember(look[:3], items)
 
@@ -174,7 +173,7 @@ class Workshop:
                 found = record_section(plan, theme, section) or False
                 self.sections.remember(key, found)
             return found
-        return Recordings(recorded, items.begin())
+        return Recordings(recorded, items)
 
     def canvas(self, cls, **options):
         """A canvas maker of class `cls` (a PictureReuse canvas) drawing with this

@@ -294,35 +294,29 @@ class ItemRecorder:
     of the look, whose fonts are seeded as a booklet's are), and keeps the recordings in
     `memo` (a Memo) under (key, width).
 
-    An item is recorded the second time a layout prints it, not the first: a recording costs
-    about what laying the item out in place does, so a booklet made once (`booklet build`)
-    records nothing, and a batch records the items that recur. `seen` (a Memo) holds the
-    layout (a number `begin()` gives) that printed each item first."""
+    An item is recorded when a booklet first draws it: until then it is made and placed as
+    in place (the pass that only finds the page breaks), so a booklet made once costs about
+    what laying its items out in place does, and every later pass and booklet of the look
+    places and draws the item from its recording."""
 
-    def __init__(self, memo, seen, new_doc):
-        self.memo, self.seen, self._new_doc = memo, seen, new_doc
-        self.layout = 0
+    def __init__(self, memo, new_doc):
+        self.memo, self._new_doc = memo, new_doc
         self._canvas: _ItemCanvas | None = None
         self._seeded = None
-
-    def begin(self) -> ItemRecorder:
-        """Start a layout (all its passes): the items it prints first are laid out in place."""
-        self.layout += 1
-        return self
 
     def item(self, key, make, parent: Element):
         """The flowable for the story: `make(parent)` makes the item itself, under the
         element `parent`; `key` tells it from every other item of the look."""
         return ReplayedItem(self, key, make, parent)
 
+    def known(self, key, width: float) -> RecordedItem | bool | None:
+        """The item's recording at `width`; False: it cannot be replayed; None: not made yet."""
+        return self.memo.get((key, width))
+
     def recording(self, key, make, width: float) -> RecordedItem | bool:
-        """The item's recording at `width`; False: lay it out in place."""
+        """The item's recording at `width`, made now if need be; False: lay it out in place."""
         found = self.memo.get((key, width))
         if found is None:
-            first = self.seen.get(key)
-            if first is None or first == self.layout:   # printed by this layout only
-                self.seen.remember(key, self.layout)
-                return False
             found = self._record(make, width) or False
             self.memo.remember((key, width), found)
             if found:
@@ -384,13 +378,15 @@ class Recordings:
 
 
 class ReplayedItem(Flowable):
-    """An item in a booklet's story, drawn from its recording (ItemRecorder); the item itself
-    is made only when it must be split, or cannot be replayed."""
+    """An item in a booklet's story, placed and drawn from its recording (ItemRecorder),
+    which is made when the item is first drawn; the item itself is made only until then, when
+    it must be split, or when it cannot be replayed."""
 
     def __init__(self, recorder: ItemRecorder, key, make, parent: Element):
         super().__init__()
         self.recorder, self.key, self.make, self.parent = recorder, key, make, parent
-        self.recorded: RecordedItem | bool | None = None     # False: laid out in place
+        # the recording; None: not made yet (placed in place); False: laid out in place
+        self.recorded: RecordedItem | bool | None = None
         self._item = None
 
     def item(self):
@@ -400,7 +396,7 @@ class ReplayedItem(Flowable):
 
     def wrap(self, available_width, available_height):
         if self.recorded is not False:
-            self.recorded = self.recorder.recording(self.key, self.make, available_width)
+            self.recorded = self.recorder.known(self.key, available_width)
         if self.recorded:
             self.width, self.height = available_width, self.recorded.height
         else:
@@ -431,6 +427,10 @@ class ReplayedItem(Flowable):
         return self._space()[1]
 
     def drawOn(self, canvas, x, y, _sW=0):
+        if self.recorded is None:           # its first drawing: record it, then replay it
+            self.recorded = self.recorder.recording(self.key, self.make, self.width)
+            if self.recorded and self.recorded.height != self.height:
+                self.recorded = False
         if not self.recorded or _drawing_state(canvas) != self.recorded.state:
             item = self.item()
             item.wrap(self.width, self.height)
