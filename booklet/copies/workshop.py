@@ -26,7 +26,6 @@ and pixels, and a fresh Workshop the same bytes.
 from __future__ import annotations
 
 import threading
-from functools import partial
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +34,7 @@ from reportlab.pdfbase import pdfdoc
 
 from .. import model as m
 from ..content import language_folder, load_library
-from ..layout.document import Slots, layout_key, new_doc, record_section, settle
+from ..layout.document import Slots, layout_key, record_section, settle
 from ..layout.flowables import ParagraphMemo
 from ..layout.replay import ItemRecorder, Recordings
 from ..layout.theme import Theme
@@ -162,8 +161,7 @@ class Workshop:
         look = (plan.style, plan.paper, plan.info.language, plan.duplex)
         items = self.items.get(look[:3])
         if items is None:
-            items = ItemRecorder(Memo(4000),
-                                 partial(new_doc, plan, theme, 0, first_template="body"))
+            items = ItemRecorder(Memo(4000))
             self.items.remember(look[:3], items)
 
         def recorded(section: m.Section):

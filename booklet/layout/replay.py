@@ -178,11 +178,11 @@ def record(doc: RecordingDoc, story: list) -> RecordedSection | None:
 #
 # The glossary's entries and the checklist's questions recur from booklet to booklet of a look
 # (a term is in the glossary of every booklet whose sections use it), each drawn the same
-# wherever it lands on a page. So each is drawn once a look on a canvas of its own, and a
-# booklet's story holds a ReplayedItem: it is as tall as the recording, and drawing it puts
-# the recorded operators at its place, in structure elements made like the item's own. An item
-# that does not fit the room left on a page is split as the item itself would be, and its
-# parts are laid out in place.
+# wherever it lands on a page. So the first time a booklet draws one, what it draws is kept,
+# and from then on a booklet's story holds a ReplayedItem: it is as tall as the recording, and
+# drawing it puts the recorded operators at its place, in structure elements made like the
+# item's own. An item that does not fit the room left on a page is split as the item itself
+# would be, and its parts are laid out in place.
 
 _OUTER = -1     # a recorded element's parent: the element the item was made under
 _MOVED = ("_currentMatrix", "_x", "_y")     # canvas state that the item's position sets
@@ -196,60 +196,62 @@ def _drawing_state(canvas) -> tuple:
             tuple(sorted(canvas._extgstate._d.items())))
 
 
+def _uses(canvas) -> tuple:
+    """What a replay could not carry, counted: annotations, pictures and forms, graphics
+    states, colour spaces, shadings, form fields."""
+    return (canvas._annotationCount, len(canvas._formsinuse), len(canvas._extgstate._c),
+            len(canvas._colorsUsed), len(canvas._shadingUsed), canvas._form_fields is None)
+
+
 @dataclass(frozen=True)
 class RecordedItem:
-    """An item as drawn at one width: its height and the space around it, the canvas state
-    it was drawn from, the elements it made (each with its parent's place in the list, or
-    _OUTER), and what it drew, as a tree: a tuple of operators, or (element's place, nodes),
-    or (None, artifact's opening operator, nodes). The tree's root is the item's element; its
-    first operators are "q" and the move to the item's place, its last "Q"."""
+    """An item as drawn at one width: its height and the space around it, whether it can
+    split, the canvas state it was drawn from, the elements it made (each with its parent's
+    place in the list, or _OUTER), and what it drew, as a tree: a tuple of operators, or
+    (element's place, nodes), or (None, artifact's opening operator, nodes). The tree's root
+    is the item's element; its first operators are "q" and the move to the item's place, its
+    last "Q"."""
 
     height: float
     space: tuple[float, float]
-    splits: bool                 # False: the item never splits (its class's split is Flowable's)
+    splits: bool
     state: tuple
-    elements: tuple[tuple[Element, int], ...]
+    elements: tuple[tuple[Element, int | None], ...]
     tree: tuple
 
 
-class _ItemCanvas(UnwrittenCanvas):
-    """A canvas that notes, while a flowable is drawn on it, which structure elements and
-    artifacts it opens and what it draws in each."""
+class _Capture:
+    """While a flowable draws on a tagging canvas, notes which structure elements and
+    artifacts it opens (its own: under `outer`) and what it draws in each, by standing in for
+    the canvas's `structure` and `artifact` (`installed()`)."""
 
-    def start(self, outer: Element) -> None:
-        self.outer, self.refused = outer, False
+    def __init__(self, canvas, outer: Element):
+        self.canvas, self.outer, self.refused = canvas, outer, False
         self.places: dict[int, int] = {}
-        self.made: list[tuple[Element, int]] = []
+        self.made: list[tuple[Element, int | None]] = []
         self.nodes: list[list] = [[]]
-        self.begun = self.mark = len(self._code)
-        self.counts = self._counts()
+        self.mark = len(canvas._code)
 
-    def _counts(self) -> tuple:
-        return (self._annotationCount, len(self._formsinuse), len(self._extgstate._c),
-                len(self._colorsUsed), len(self._shadingUsed), self._form_fields is None)
-
-    def finish(self) -> tuple | None:
-        """The tree drawn since `start`, or None when a replay could not give it."""
-        tree = tuple(self.nodes[0])
-        if self.refused or self._counts() != self.counts:
-            return None
-        return tree
-
-    def clear(self) -> None:
-        del self._code[self.begun:]
-        self._owners, self._settled = [], len(self._code)
-        self.document.kids.clear()
+    @contextmanager
+    def installed(self):
+        canvas = self.canvas
+        canvas.structure, canvas.artifact = self.structure, self.artifact
+        try:
+            yield self
+        finally:
+            del canvas.structure, canvas.artifact
 
     def _chunk(self) -> None:
-        if len(self._code) > self.mark:
-            self.nodes[-1].append(tuple(self._code[self.mark:]))
+        code = self.canvas._code
+        if len(code) > self.mark:
+            self.nodes[-1].append(tuple(code[self.mark:]))
 
     def _place(self, element: Element) -> int:
         place = self.places.get(id(element))
         if place is None:
             parent = element.parent
             if parent is None or parent is self.outer:
-                parent_place = _OUTER if parent is not None else None
+                parent_place = None if parent is None else _OUTER
             else:
                 parent_place = self.places.get(id(parent))
                 if parent_place is None:         # an element from outside the item
@@ -262,18 +264,17 @@ class _ItemCanvas(UnwrittenCanvas):
     def structure(self, element: Element, bbox=None, flowable=None):
         if bbox is not None:
             self.refused = True      # a position on the page
-        place = self._place(element)
-        with self._node((place,)):
-            with super().structure(element, bbox, flowable):
-                self.mark = len(self._code)
+        with self._node((self._place(element),)):
+            with type(self.canvas).structure(self.canvas, element, bbox, flowable):
+                self.mark = len(self.canvas._code)
                 yield
                 self._chunk()
 
     @contextmanager
     def artifact(self, opening: str = "/Artifact BMC"):
         with self._node((None, opening)):
-            with super().artifact(opening):
-                self.mark = len(self._code)
+            with type(self.canvas).artifact(self.canvas, opening):
+                self.mark = len(self.canvas._code)
                 yield
                 self._chunk()
 
@@ -286,106 +287,88 @@ class _ItemCanvas(UnwrittenCanvas):
         finally:
             kids = self.nodes.pop()
             self.nodes[-1].append((*head, tuple(kids)))
-            self.mark = len(self._code)
+            self.mark = len(self.canvas._code)
+
+    def tree(self, move: str) -> tuple | None:
+        """What was drawn, if a replay can give it: one element, the item's, drawn from "q"
+        and `move` to "Q"."""
+        tree = tuple(self.nodes[0])
+        if self.refused or len(tree) != 1 or tree[0][0] != 0:
+            return None
+        kids = tree[0][1]
+        if not (kids and isinstance(kids[0][0], str) and kids[0][:2] == ("q", move)
+                and isinstance(kids[-1][0], str) and kids[-1][-1] == "Q"):
+            return None
+        return tree
 
 
 class ItemRecorder:
-    """Draws items once for one look, on a canvas of its own (`new_doc()` gives a LayoutDoc
-    of the look, whose fonts are seeded as a booklet's are), and keeps the recordings in
-    `memo` (a Memo) under (key, width).
+    """The recordings of one look's items, in `memo` (a Memo) under (key, width)."""
 
-    An item is recorded when a booklet first draws it: until then it is made and placed as
-    in place (the pass that only finds the page breaks), so a booklet made once costs about
-    what laying its items out in place does, and every later pass and booklet of the look
-    places and draws the item from its recording."""
-
-    def __init__(self, memo, new_doc):
-        self.memo, self._new_doc = memo, new_doc
-        self._canvas: _ItemCanvas | None = None
-        self._seeded = None
+    def __init__(self, memo):
+        self.memo = memo
 
     def item(self, key, make, parent: Element):
         """The flowable for the story: `make(parent)` makes the item itself, under the
         element `parent`; `key` tells it from every other item of the look."""
         return ReplayedItem(self, key, make, parent)
 
-    def known(self, key, width: float) -> RecordedItem | bool | None:
-        """The item's recording at `width`; False: it cannot be replayed; None: not made yet."""
+    def recording(self, key, width: float) -> RecordedItem | bool | None:
+        """The item's recording at `width`; False: it cannot be replayed; None: not drawn yet."""
         return self.memo.get((key, width))
-
-    def recording(self, key, make, width: float) -> RecordedItem | bool:
-        """The item's recording at `width`, made now if need be; False: lay it out in place."""
-        found = self.memo.get((key, width))
-        if found is None:
-            found = self._record(make, width) or False
-            self.memo.remember((key, width), found)
-            if found:
-                self.memo.remember((key, None), found.space)
-        return found
 
     def space(self, key) -> tuple[float, float] | None:
         """The space before and after the item, once it has been recorded."""
         return self.memo.get((key, None))
 
-    def _scratch(self) -> _ItemCanvas:
-        if self._canvas is None:
-            doc = self._new_doc()
-            doc._calc()
-            doc.canv = self._canvas = doc._makeCanvas(canvasmaker=_ItemCanvas)
-            doc.beforeDocument()
-            self._seeded = doc.seeded_fonts
-        return self._canvas
-
-    def _record(self, make, width: float) -> RecordedItem | None:
-        canvas = self._scratch()
-        outer = Element("Div")
-        item = make(outer)
-        _, height = item.wrap(width, 1e6)
-        space = (item.getSpaceBefore(), item.getSpaceAfter())
-        state = _drawing_state(canvas)
-        canvas.start(outer)
-        try:
-            item.drawOn(canvas, 0, 0)
-            tree = canvas.finish()
-        finally:
-            canvas.clear()
-        if font_state(canvas) != self._seeded:
-            self._canvas = None     # its subsets hold more than the seed now
-            return None
-        if not (tree and len(tree) == 1 and isinstance(tree[0], tuple)
-                and isinstance(tree[0][0], int) and tree[0][0] == 0):
-            return None
-        kids = tree[0][1]
-        if not (kids and isinstance(kids[0], tuple) and kids[0][:2] == ("q", "1 0 0 1 0 0 cm")
-                and isinstance(kids[-1], tuple) and kids[-1][-1:] == ("Q",)
-                and all(isinstance(k, str) for k in kids[0]) and state == _drawing_state(canvas)):
-            return None
-        templates = tuple((replace(e, parent=None, kids=[], attached=False, drawn=False,
-                                   attributes=e.attributes and dict(e.attributes)), parent)
-                          for e, parent in canvas.made)
+    def draw_and_record(self, key, item, parent: Element, canvas, x: float, y: float,
+                        width: float, height: float) -> None:
+        """Draw `item` (made under `parent`, wrapped `width` wide) at (x, y), and keep what
+        it drew when a replay can give the same: when it adds nothing but the seed letters
+        of the booklet's fonts to the document (booklet.layout.pages.SEED_LETTERS) and uses
+        nothing of the page a replay cannot carry."""
+        seeded = getattr(getattr(canvas, "_doctemplate", None), "seeded_fonts", None)
+        if seeded is None or font_state(canvas) != seeded:
+            item.drawOn(canvas, x, y)       # the subsets hold more than the seed: not now
+            return
+        state, uses = _drawing_state(canvas), _uses(canvas)
+        capture = _Capture(canvas, parent)
+        with capture.installed():
+            item.drawOn(canvas, x, y)
+        tree = capture.tree(f"{fp_str(1, 0, 0, 1, x, y)} cm")
+        if tree is None or font_state(canvas) != seeded or _uses(canvas) != uses \
+                or _drawing_state(canvas) != state:
+            self.memo.remember((key, width), False)
+            return
+        elements = tuple((replace(e, parent=None, kids=[], attached=False, drawn=False,
+                                  attributes=e.attributes and dict(e.attributes)), place)
+                         for e, place in capture.made)
         splits = next(c for c in type(item).__mro__
                       if c is not Structured and "split" in vars(c)) is not Flowable
-        return RecordedItem(height, space, splits, state, templates, tree)
+        space = (item.getSpaceBefore(), item.getSpaceAfter())
+        self.memo.remember((key, width), RecordedItem(height, space, splits, state, elements,
+                                                      tree))
+        self.memo.remember((key, None), space)
 
 
 @dataclass(frozen=True)
 class Recordings:
     """What a booklet's layout replays: `section(section)` gives a RecordedSection, or None
-    to lay the section out in place; `items` draws list items once (None: in place)."""
+    to lay the section out in place; `items` keeps and replays list items (None: in place)."""
 
     section: Callable[[object], RecordedSection | None]
     items: ItemRecorder | None = None
 
 
 class ReplayedItem(Flowable):
-    """An item in a booklet's story, placed and drawn from its recording (ItemRecorder),
-    which is made when the item is first drawn; the item itself is made only until then, when
-    it must be split, or when it cannot be replayed."""
+    """An item in a booklet's story, placed and drawn from its recording once there is one
+    (ItemRecorder); the item itself is made only until then, when it must be split, or when
+    it cannot be replayed."""
 
     def __init__(self, recorder: ItemRecorder, key, make, parent: Element):
         super().__init__()
         self.recorder, self.key, self.make, self.parent = recorder, key, make, parent
-        # the recording; None: not made yet (placed in place); False: laid out in place
+        # the recording; None: none yet (placed and drawn itself); False: laid out in place
         self.recorded: RecordedItem | bool | None = None
         self._item = None
 
@@ -396,7 +379,7 @@ class ReplayedItem(Flowable):
 
     def wrap(self, available_width, available_height):
         if self.recorded is not False:
-            self.recorded = self.recorder.known(self.key, available_width)
+            self.recorded = self.recorder.recording(self.key, available_width)
         if self.recorded:
             self.width, self.height = available_width, self.recorded.height
         else:
@@ -427,15 +410,15 @@ class ReplayedItem(Flowable):
         return self._space()[1]
 
     def drawOn(self, canvas, x, y, _sW=0):
-        if self.recorded is None:           # its first drawing: record it, then replay it
-            self.recorded = self.recorder.recording(self.key, self.make, self.width)
-            if self.recorded and self.recorded.height != self.height:
-                self.recorded = False
-        if not self.recorded or _drawing_state(canvas) != self.recorded.state:
-            item = self.item()
-            item.wrap(self.width, self.height)
-            return item.drawOn(canvas, x, y, _sW)
-        return self._replay(canvas, self._hAlignAdjust(x, _sW), y)
+        x = self._hAlignAdjust(x, _sW)
+        if self.recorded and _drawing_state(canvas) == self.recorded.state:
+            return self._replay(canvas, x, y)
+        item = self.item()
+        item.wrap(self.width, self.height)
+        if self.recorded is None:           # its first drawing: keep what it draws
+            return self.recorder.draw_and_record(self.key, item, self.parent, canvas, x, y,
+                                                 self.width, self.height)
+        return item.drawOn(canvas, x, y)
 
     def _replay(self, canvas, x: float, y: float) -> None:
         """Draw the recording at (x, y), in new elements made like the recorded ones."""
