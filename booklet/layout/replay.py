@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
@@ -185,14 +186,16 @@ def record(doc: RecordingDoc, story: list) -> RecordedSection | None:
 # would be, and its parts are laid out in place.
 
 _OUTER = -1     # a recorded element's parent: the element the item was made under
-_MOVED = ("_currentMatrix", "_x", "_y")     # canvas state that the item's position sets
+# The canvas state that what a flowable draws can depend on: all of it but its position (the
+# current matrix and point, which the move to the item's place sets) and the graphics state
+# dictionary, compared by its entries.
+_DRAWING_STATE = tuple(name for name in Canvas.STATE_ATTRIBUTES
+                       if name not in ("_currentMatrix", "_x", "_y", "_extgstate"))
 
 
 def _drawing_state(canvas) -> tuple:
     """The canvas state that what a flowable draws can depend on, but for its position."""
-    d = canvas.__dict__
-    return (*(d[name] for name in canvas.STATE_ATTRIBUTES
-              if name not in _MOVED and name != "_extgstate"),
+    return (*map(canvas.__dict__.__getitem__, _DRAWING_STATE),
             tuple(sorted(canvas._extgstate._d.items())))
 
 
@@ -390,7 +393,8 @@ class ReplayedItem(Flowable):
         if self.recorded and not self.recorded.splits:
             return []           # it goes whole to the next page
         item = self.item()
-        item.wrap(available_width, available_height)
+        if self.recorded:       # placed from its recording: the item itself is not wrapped
+            item.wrap(available_width, available_height)
         parts = item.split(available_width, available_height)
         if parts:               # laid out in place
             self.recorded = False
@@ -414,7 +418,8 @@ class ReplayedItem(Flowable):
         if self.recorded and _drawing_state(canvas) == self.recorded.state:
             return self._replay(canvas, x, y)
         item = self.item()
-        item.wrap(self.width, self.height)
+        if self.recorded:                   # placed from its recording: wrap the item
+            item.wrap(self.width, self.height)
         if self.recorded is None:           # its first drawing: keep what it draws
             return self.recorder.draw_and_record(self.key, item, self.parent, canvas, x, y,
                                                  self.width, self.height)
