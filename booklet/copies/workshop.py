@@ -16,8 +16,8 @@ it keeps:
 - in a batch run, the hash of each input file, read once.
 
 It also applies our changes to reportlab, only while a build runs (`installed()`): the
-remembering Flate filter and text encoder, and ToUnicode maps without U+0000 entries. Builds on one Workshop
-take turns (a lock), since reportlab's font subsets are shared state.
+remembering Flate filter and text encoder, and ToUnicode maps without U+0000 entries. Builds
+on one Workshop take turns (a lock), since reportlab's font subsets are shared state.
 
 Every memo is bounded, and none changes a byte of the output: a fresh Workshop, or one with
 `reuse=False` (nothing kept, templates not used), makes a PDF with the same text, structure

@@ -174,7 +174,6 @@ def record(doc: RecordingDoc, story: list) -> RecordedSection | None:
     return RecordedSection(pages, canvas.document, doc.end[1], doc.end[2])
 
 
-
 # --- list items ------------------------------------------------------------------------------
 #
 # The glossary's entries and the checklist's questions recur from booklet to booklet of a look
