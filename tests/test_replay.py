@@ -202,9 +202,8 @@ def test_a_list_item_is_recorded_when_a_booklet_first_draws_it(replayed_items, m
     assert first_drawings and replayed_items["replayed"] == []
     terms = {key[1] for key in first_drawings if key[0] == "term"}
     assert terms == {t.term for t in once.plan.terms}
-    recorder = workshop.items[(once.plan.style, once.plan.paper, once.plan.info.language)]
     assert all(isinstance(recording, replay.RecordedItem)
-               for (key, width), recording in recorder.memo.items() if width is not None)
+               for (*_, width), recording in workshop.items.items() if width is not None)
     first_drawings.clear()
     assert make_booklet(BookletRequest(), workshop).pdf == once.pdf
     assert first_drawings == [] and len(replayed_items["replayed"]) == len(set(

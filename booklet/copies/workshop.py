@@ -84,7 +84,7 @@ class Workshop:
         self.templates = Memo(keep(32))     # (layout, slots) -> Template, a few hundred kB each
         self.guesses = Memo(keep(256))      # (layout, parts) -> the Slots its last copy took
         self.sections = Memo(keep(256))     # (section, look) -> RecordedSection (~60 kB), or False
-        self.items = Memo(keep(64))         # (style, paper, language) -> ItemRecorder
+        self.items = Memo(keep(4000))       # (look, item, width) -> RecordedItem (~2 kB), or False
         self.compressed = Memo(keep(1024))  # bytes -> their Flate compression
         self._encoder = remembering_encoder(Memo(keep(8192)))   # short text -> its PDF bytes
         self.pictures: dict | None = {} if reuse else None
@@ -159,10 +159,6 @@ class Workshop:
         """The plan's sections, each drawn once in the plan's look (False: not replayable),
         and its look's list items, each drawn once at each width."""
         look = (plan.style, plan.paper, plan.info.language, plan.duplex)
-        items = self.items.get(look[:3])
-        if items is None:
-            items = ItemRecorder(Memo(4000))
-            self.items.remember(look[:3], items)
 
         def recorded(section: m.Section):
             key = (section, look)
@@ -171,7 +167,7 @@ class Workshop:
                 found = record_section(plan, theme, section) or False
                 self.sections.remember(key, found)
             return found
-        return Recordings(recorded, items)
+        return Recordings(recorded, ItemRecorder(self.items, look[:3]))
 
     def canvas(self, cls, **options):
         """A canvas maker of class `cls` (a PictureReuse canvas) drawing with this

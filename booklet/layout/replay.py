@@ -305,10 +305,12 @@ class _Capture:
 
 
 class ItemRecorder:
-    """The recordings of one look's items, in `memo` (a Memo) under (key, width)."""
+    """The recordings of the items of one `look` (style, paper, language), kept in `memo` (a
+    Memo, shared by every look) under (*look, key, width), their space under (*look, key,
+    None)."""
 
-    def __init__(self, memo):
-        self.memo = memo
+    def __init__(self, memo, look: tuple):
+        self.memo, self.look = memo, look
 
     def item(self, key, make, parent: Element):
         """The flowable for the story: `make(parent)` makes the item itself, under the
@@ -317,11 +319,11 @@ class ItemRecorder:
 
     def recording(self, key, width: float) -> RecordedItem | bool | None:
         """The item's recording at `width`; False: it cannot be replayed; None: not drawn yet."""
-        return self.memo.get((key, width))
+        return self.memo.get((*self.look, key, width))
 
     def space(self, key) -> tuple[float, float] | None:
         """The space before and after the item, once it has been recorded."""
-        return self.memo.get((key, None))
+        return self.memo.get((*self.look, key, None))
 
     def draw_and_record(self, key, item, parent: Element, canvas, x: float, y: float,
                         width: float, height: float) -> None:
@@ -340,7 +342,7 @@ class ItemRecorder:
         tree = capture.tree(f"{fp_str(1, 0, 0, 1, x, y)} cm")
         if tree is None or font_state(canvas) != seeded or _uses(canvas) != uses \
                 or _drawing_state(canvas) != state:
-            self.memo.remember((key, width), False)
+            self.memo.remember((*self.look, key, width), False)
             return
         elements = tuple((replace(e, parent=None, kids=[], attached=False, drawn=False,
                                   attributes=e.attributes and dict(e.attributes)), place)
@@ -348,9 +350,9 @@ class ItemRecorder:
         splits = next(c for c in type(item).__mro__
                       if c is not Structured and "split" in vars(c)) is not Flowable
         space = (item.getSpaceBefore(), item.getSpaceAfter())
-        self.memo.remember((key, width), RecordedItem(height, space, splits, state, elements,
-                                                      tree))
-        self.memo.remember((key, None), space)
+        self.memo.remember((*self.look, key, width),
+                           RecordedItem(height, space, splits, state, elements, tree))
+        self.memo.remember((*self.look, key, None), space)
 
 
 @dataclass(frozen=True)
