@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
@@ -344,15 +344,20 @@ class ItemRecorder:
                 or _drawing_state(canvas) != state:
             self.memo.remember((*self.look, key, width), False)
             return
-        elements = tuple((replace(e, parent=None, kids=[], attached=False, drawn=False,
-                                  attributes=e.attributes and dict(e.attributes)), place)
-                         for e, place in capture.made)
+        elements = tuple((_template(e), place) for e, place in capture.made)
         splits = next(c for c in type(item).__mro__
                       if c is not Structured and "split" in vars(c)) is not Flowable
         space = (item.getSpaceBefore(), item.getSpaceAfter())
         self.memo.remember((*self.look, key, width),
                            RecordedItem(height, space, splits, state, elements, tree))
         self.memo.remember((*self.look, key, None), space)
+
+
+def _template(element: Element) -> Element:
+    """A recorded element, to make the replayed ones from: not in a tree, not drawn."""
+    template = element.twin(None)
+    template.attached = template.drawn = False
+    return template
 
 
 @dataclass(frozen=True)
