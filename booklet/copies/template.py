@@ -30,7 +30,6 @@ from ..layout.document import PageFacts, Slots, new_doc, patient_parts, personal
 from ..layout.theme import Theme
 from ..tagging.merge import (numbered_elements, with_document_kids, with_next_key,
                              with_parent_tree_entries)
-from ..tagging.pdfobjects import Ref
 from .reuse import ReusingCanvas, ReusingUnwrittenCanvas
 from .splice import PageDrawing, TemplatePdf, stream_object
 
@@ -215,7 +214,7 @@ def _splice(template: Template, personal: _Personal) -> bytes:
     pdf, canvas = template.pdf, personal.canvas
     document = canvas.document
     ref, added = numbered_elements(document, pdf.size, pdf.document,
-                                   lambda number: Ref(pdf.pages[number - 1]))
+                                   lambda number: pdf.pages[number - 1])
     replaced = {}
     for drawing in canvas.drawings:
         key = drawing.struct_key

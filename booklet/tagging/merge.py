@@ -2,7 +2,7 @@
 
 A copy of a personal booklet is a template PDF with some pages replaced (booklet.copies). The
 structure elements of those pages are added here: numbered after the template's objects,
-written as PDF values, and hung into the template's tree by rewriting its Document element
+written, and hung into the template's tree by rewriting its Document element
 (/K), its parent tree (/Nums) and its root (/ParentTreeNextKey). This module and the rest of
 booklet.tagging are the only places that write the structure tree.
 """
@@ -10,21 +10,22 @@ from __future__ import annotations
 
 import re
 
-from .pdfobjects import Ref, element_entries, pdf_value, walk
+from .pdfobjects import Ref, content_elements, element_value, pdf_value
 
 
-def numbered_elements(document, first: int, document_number: int, page_ref) -> tuple:
+def numbered_elements(document, first: int, document_number: int, page_number) -> tuple:
     """The elements under `document` that have content, numbered from `first` (the document
     element itself keeps `document_number`): a function giving each element's Ref, and the
-    PDF values of the elements to add, in number order. `page_ref(n)` is page n's Ref."""
-    elements = [e for e in walk(document) if e is not document and e.has_content()]
+    values of the elements to add, in number order. `page_number(n)` is page n's number."""
+    elements = content_elements(document)[1:]
     numbers = {id(e): first + i for i, e in enumerate(elements)}
     numbers[id(document)] = document_number
 
     def ref(element) -> Ref:
         return Ref(numbers[id(element)])
 
-    added = [pdf_value(element_entries(e, ref(e.parent), ref, page_ref)) for e in elements]
+    added = [element_value(e, numbers[id(e.parent)], lambda kid: numbers.get(id(kid)),
+                           page_number) for e in elements]
     return ref, added
 
 

@@ -1,8 +1,9 @@
 """Write the structure tree, the parent tree and the PDF/UA catalog entries into reportlab's
 document (reportlab.pdfbase.pdfdoc; pinned to the 5.1 series for that reason). A booklet has
-about a thousand structure elements: they are plain values written straight to bytes by
-`pdf_value` (the one writer of them, also for the elements booklet.tagging.merge adds to a
-template), not reportlab's PDF objects, which take several times as long."""
+about a thousand structure elements: each is written straight to bytes by `element_value`
+(the one writer of them, also for the elements booklet.tagging.merge adds to a template), and
+the other values of the tree by `pdf_value`, not as reportlab's PDF objects, which take several
+times as long."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -16,32 +17,38 @@ from .structure import AnnotationRef, Element, MarkedContent
 
 
 def write_structure(canvas) -> None:
-    """Add StructTreeRoot, MarkInfo, Metadata (XMP with pdfuaid) to the canvas's document."""
+    """Add StructTreeRoot, MarkInfo, Metadata (XMP with pdfuaid) to the canvas's document.
+    Every object an element refers to (pages, annotations) is numbered by now, so each
+    element is written here, once the elements are numbered."""
     doc = canvas._doc
-    elements = [e for e in walk(canvas.document)
-                if e is canvas.document or e.has_content()]
-    names = {id(e): f"StructElem{i}" for i, e in enumerate(elements)}
-
-    def ref(element: Element) -> NamedRef:
-        return NamedRef(names[id(element)])
-
-    def any_ref(thing) -> NamedRef:
-        return NamedRef(thing.name if isinstance(thing, AnnotationRef) else names[id(thing)])
-
+    elements = content_elements(canvas.document)
     root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
     doc.Reference(root, "StructTreeRoot")
-    for element in elements:
-        parent = NamedRef(names[id(element.parent)] if element.parent is not None
-                          else "StructTreeRoot")
-        doc.Reference(PlainObject(element_entries(element, parent, any_ref, _page_ref)),
-                      names[id(element)])
+    written = [Written() for _ in elements]
+    for i, obj in enumerate(written):
+        doc.Reference(obj, f"StructElem{i}")
+    number_of = doc.idToObjectNumberAndVersion
+    numbers = {id(e): number_of[f"StructElem{i}"][0] for i, e in enumerate(elements)}
+
+    def number(thing) -> int | None:
+        if isinstance(thing, AnnotationRef):
+            return number_of[thing.name][0]
+        return numbers.get(id(thing))
+
+    def page_number(page: int) -> int:
+        return number_of[f"Page{page}"][0]
+
+    root_number = number_of["StructTreeRoot"][0]
+    for element, obj in zip(elements, written):
+        parent = root_number if element.parent is None else numbers[id(element.parent)]
+        obj.value = element_value(element, parent, number, page_number)
     nums = []
     for page, (key, owners) in sorted(canvas.page_parents.items(), key=lambda kv: kv[1][0]):
-        nums += [key, [ref(owner) for owner in owners]]
+        nums += [key, [Ref(numbers[id(owner)]) for owner in owners]]
     for key, link in sorted(canvas.annotation_parents.items()):
-        nums += [key, ref(link)]
+        nums += [key, Ref(numbers[id(link)])]
     nums = _sorted_nums(nums)
-    root["K"] = PDFArray([PDFObjectReference(names[id(canvas.document)])])
+    root["K"] = PDFArray([PDFObjectReference("StructElem0")])
     root["ParentTree"] = doc.Reference(PlainObject({"Nums": nums}))
     root["ParentTreeNextKey"] = canvas._next_key
 
@@ -55,20 +62,32 @@ def write_structure(canvas) -> None:
         info.title, language, info.author, info.subject, info.creator).encode("utf-8"))
 
 
-def walk(element: Element):
-    """The element and every element below it, in reading order."""
-    yield element
-    for kid in element.text_kids():
-        yield from walk(kid)
+def content_elements(root: Element) -> list[Element]:
+    """`root` and every element below it that has content (something below it was drawn),
+    in reading order."""
+    found = [root]
+
+    def visit(element: Element) -> bool:
+        has_content = False
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                at = len(found)
+                found.append(kid)
+                if visit(kid):
+                    has_content = True
+                else:
+                    del found[at:]
+            else:
+                has_content = True
+        return has_content
+
+    visit(root)
+    return found
 
 
 def _sorted_nums(nums: list) -> list:
     pairs = sorted(zip(nums[::2], nums[1::2]), key=lambda pair: pair[0])
     return [x for pair in pairs for x in pair]
-
-
-def _page_ref(number: int) -> NamedRef:
-    return NamedRef(f"Page{number}")
 
 
 class Name(str):
@@ -79,78 +98,86 @@ class Ref(int):
     """A reference to the object with this number."""
 
 
-class NamedRef(str):
-    """A reference to the object reportlab's document knows by this name."""
-
-
-def element_entries(element: Element, parent, ref, page) -> dict:
-    """The entries of an element's StructElem dictionary, in plain values: Name, str (a text
-    string), numbers, lists, dicts, and whatever `parent`, `ref(kid)`, `page(number)` and
-    annotation references (`ref` of an AnnotationRef) stand for in the writer."""
+def element_value(element: Element, parent: int, number, page_number) -> bytes:
+    """An element's StructElem dictionary, written: `parent` is its parent's object number,
+    `number(kid)` a kid element's or annotation's (None: a kid without content, left out) and
+    `page_number(n)` page n's. About a thousand a booklet, so written straight to bytes."""
     first_page = next((k.page for k in element.kids if isinstance(k, MarkedContent)), None)
     kids = []
     for kid in element.kids:
-        if isinstance(kid, Element):
-            if kid.has_content():
-                kids.append(ref(kid))
-        elif isinstance(kid, MarkedContent):
-            kids.append(kid.mcid if kid.page == first_page else
-                        {"Type": Name("MCR"), "Pg": page(kid.page), "MCID": kid.mcid})
+        if isinstance(kid, MarkedContent):
+            kids.append(b"%d" % kid.mcid if kid.page == first_page else
+                        b"<< /Type /MCR /Pg %d 0 R /MCID %d >>" % (page_number(kid.page),
+                                                                     kid.mcid))
         elif isinstance(kid, AnnotationRef):
-            kids.append({"Type": Name("OBJR"), "Pg": page(kid.page), "Obj": ref(kid)})
-    entries = {"Type": Name("StructElem"), "S": Name(element.role), "P": parent, "K": kids}
+            kids.append(b"<< /Type /OBJR /Pg %d 0 R /Obj %d 0 R >>" % (page_number(kid.page),
+                                                                        number(kid)))
+        else:
+            kid_number = number(kid)
+            if kid_number is not None:
+                kids.append(b"%d 0 R" % kid_number)
+    entries = [b"<< /Type /StructElem /S ", _name(element.role), b" /P %d 0 R /K [ " % parent,
+               b" ".join(kids), b" ]"]
     if first_page is not None:
-        entries["Pg"] = page(first_page)
+        entries.append(b" /Pg %d 0 R" % page_number(first_page))
     if element.alt is not None:
-        entries["Alt"] = element.alt
+        entries += (b" /Alt ", _text_string(element.alt))
     if element.lang is not None:
-        entries["Lang"] = element.lang
+        entries += (b" /Lang ", _text_string(element.lang))
     attributes = dict(element.attributes or {})
     if element.bbox is not None:
         attributes.update(O="Layout", BBox=[round(v, 2) for v in element.bbox])
     if attributes:
-        entries["A"] = {k: Name(v) if isinstance(v, str) else v for k, v in attributes.items()}
-    return entries
+        entries += (b" /A ", pdf_value({k: Name(v) if isinstance(v, str) else v
+                                         for k, v in attributes.items()}))
+    entries.append(b" >>")
+    return b"".join(entries)
+
+
+class Written(PDFObject):
+    """An object for reportlab's document whose bytes are set after it is numbered."""
+
+    value = b""
+
+    def format(self, document) -> bytes:
+        return self.value
 
 
 class PlainObject(PDFObject):
-    """An object for reportlab's document made of plain values (a structure element's
-    `element_entries`, the parent tree), written by `pdf_value` when the document is written
-    and every object has its number."""
+    """An object for reportlab's document made of plain values (the parent tree), written by
+    `pdf_value` when the document is written and every object has its number."""
 
     def __init__(self, entries: dict):
         self.entries = entries
 
     def format(self, document) -> bytes:
-        return pdf_value(self.entries, document)
+        return pdf_value(self.entries)
 
 
-def pdf_value(value, document=None) -> bytes:
-    """A plain value (Ref, NamedRef, Name, str, bool, number, list, dict) written as PDF;
-    a NamedRef is numbered by reportlab's `document`."""
+def pdf_value(value) -> bytes:
+    """A plain value (Ref, Name, str, bool, number, list, dict) written as PDF."""
     write = _WRITERS.get(type(value)) or _writer_of(type(value))
-    return write(value, document)
+    return write(value)
 
 
-def _list(value: list, document) -> bytes:
-    return b"[ " + b" ".join([pdf_value(v, document) for v in value]) + b" ]"
+def _list(value: list) -> bytes:
+    return b"[ " + b" ".join([pdf_value(v) for v in value]) + b" ]"
 
 
-def _dict(value: dict, document) -> bytes:
-    return b"<< " + b" ".join([_name(k) + b" " + pdf_value(v, document)
+def _dict(value: dict) -> bytes:
+    return b"<< " + b" ".join([_name(k) + b" " + pdf_value(v)
                                for k, v in value.items()]) + b" >>"
 
 
-# Each type's writer, looked up by the value's own type: a booklet writes about 100,000
-# values, and one lookup is quicker than a chain of isinstance tests.
+# Each type's writer, looked up by the value's own type: one lookup is quicker than a chain
+# of isinstance tests.
 _WRITERS = {
-    Ref: lambda value, _: b"%d 0 R" % value,
-    NamedRef: lambda value, document: b"%d %d R" % document.idToObjectNumberAndVersion[value],
-    Name: lambda value, _: _name(value),
-    str: lambda value, _: _text_string(value),
-    bool: lambda value, _: b"true" if value else b"false",
-    int: lambda value, _: b"%d" % value,
-    float: lambda value, _: fp_str(value).encode("ascii"),
+    Ref: lambda value: b"%d 0 R" % value,
+    Name: lambda value: _name(value),
+    str: lambda value: _text_string(value),
+    bool: lambda value: b"true" if value else b"false",
+    int: lambda value: b"%d" % value,
+    float: lambda value: fp_str(value).encode("ascii"),
     list: _list,
     dict: _dict,
 }
