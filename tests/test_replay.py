@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from booklet.copies.workshop import Workshop
-from booklet.layout import replay
+from booklet.layout import pages, replay
 from booklet.patient import load_patient
 from booklet.request import BookletRequest, make_booklet
 
@@ -208,3 +208,37 @@ def test_a_list_item_is_recorded_when_a_booklet_first_draws_it(replayed_items, m
     assert make_booklet(BookletRequest(), workshop).pdf == once.pdf
     assert first_drawings == [] and len(replayed_items["replayed"]) == len(set(
         replayed_items["replayed"])) > len(terms)
+
+
+@pytest.mark.parametrize("duplex", [False, True])
+def test_footers_draw_the_page_number_and_put_the_rest_as_drawn_on_the_first_page(
+        duplex, monkeypatch, tmp_path):
+    """A pass's Footer draws its title and review date on the first page of each side, and
+    only the page number on the others; a footer drawn whole on every page gives the same
+    bytes, and every page still reads 'Page N of M'."""
+    request = BookletRequest(preset="after-treatment", duplex=duplex)
+    whole = []
+    real_call = pages.Footer.__call__
+
+    def forgetting(self, canv, doc):
+        self._drawn.clear()
+        return real_call(self, canv, doc)
+    monkeypatch.setattr(pages.Footer, "__call__", forgetting)
+    in_place = make_booklet(request, without_replay()).pdf
+    monkeypatch.setattr(pages.Footer, "__call__", real_call)
+
+    real_draw_text = pages.draw_text
+
+    def counting(canv, fonts, x, y, text, *args, **kwargs):
+        whole.append(text)
+        return real_draw_text(canv, fonts, x, y, text, *args, **kwargs)
+    monkeypatch.setattr(pages, "draw_text", counting)
+    made = make_booklet(request, without_replay())    # no section drawn on its own
+    assert made.pdf == in_place
+    sides = 2 if duplex else 1
+    assert len(whole) == made.pages + 2 * sides       # title and date once a side
+    path = tmp_path / "booklet.pdf"
+    path.write_bytes(made.pdf)
+    texts = page_texts(path)
+    for number, text in enumerate(texts, start=1):
+        assert f"Page {number} of {len(texts)}" in text

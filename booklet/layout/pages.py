@@ -4,6 +4,7 @@ from __future__ import annotations
 import string
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Paragraph, Table
 
 from ..errors import InputError
@@ -33,6 +34,19 @@ def font_state(canvas) -> tuple:
                          for font in doc.delayedFonts)))
 
 
+# The canvas state that what is drawn can depend on: all of it but its position (the current
+# matrix and point, which a replay's move to its place sets) and the graphics state
+# dictionary, compared by its entries.
+_DRAWING_STATE = tuple(name for name in Canvas.STATE_ATTRIBUTES
+                       if name not in ("_currentMatrix", "_x", "_y", "_extgstate"))
+
+
+def drawing_state(canvas) -> tuple:
+    """The canvas state that what is drawn can depend on, but for its position."""
+    return (*map(canvas.__dict__.__getitem__, _DRAWING_STATE),
+            tuple(sorted(canvas._extgstate._d.items())))
+
+
 def binding_shift(theme: Theme, duplex: bool, page: int) -> float:
     """How far a page's frame and footer move right for binding: printed on both sides, a
     right-hand (odd) page's inner margin is on its left, a left-hand page's on its right;
@@ -46,7 +60,12 @@ def binding_shift(theme: Theme, duplex: bool, page: int) -> float:
 class Footer:
     """Draws the footer: title and 'Page N of M' on one line, the review date below. When
     `duplex`, the page number sits on the outside edge: right on right-hand pages, left on
-    left-hand ones (the title and date take the other side)."""
+    left-hand ones (the title and date take the other side).
+
+    One Footer draws every page of one layout pass, and all but the page number is the same
+    on each page of a side: what its first page draws around the number is kept and put on
+    the next pages as it was drawn (text keeps its character codes within a document), when
+    the canvas is in the same state. The bytes are those of drawing it again."""
 
     def __init__(self, theme: Theme, title: str, page_label: str, reviewed_label: str,
                  duplex: bool = False, title_field: str = "booklet.yaml: short_title"):
@@ -55,6 +74,9 @@ class Footer:
         self.duplex = duplex
         self.total = 0
         self._check_fit()
+        # for each side: the canvas state it was drawn from, the operators before the page
+        # number, the canvas state the number was drawn in and the operators after it
+        self._drawn: dict[bool, tuple] = {}
 
     def _check_fit(self) -> None:
         """The title and the longest page label share the first line, with a gap; the
@@ -77,30 +99,64 @@ class Footer:
                               " 'reviewed' message of this language, or use smaller margins."])
 
     def __call__(self, canv, doc) -> None:
+        page = canv.getPageNumber()
+        left_hand = self.duplex and page % 2 == 0     # the number on the left
+        state = drawing_state(canv)
+        drawn = self._drawn.get(left_hand)
+        if drawn is not None and drawn[0] == state:
+            _, before, number_state, after = drawn
+            canv._code.extend(before)
+            canv.push_state_stack()
+            canv.__dict__.update(number_state)
+            self._page_number(canv, page, left_hand)
+            canv.pop_state_stack()
+            canv._code.extend(after)
+            return
         t = self.theme
         size, leading = t.scale.body, t.scale.leading
-        page = canv.getPageNumber()
-        shift = binding_shift(t, self.duplex, page)
-        left, right = t.margin + shift, t.page_size[0] - t.margin + shift
-        top = t.margin + t.footer_height
+        left, right = self._edges(page)
+        rule = t.margin + t.footer_height - 4
+        first = rule - leading
+        font, code = t.fonts.regular, canv._code
+        start = len(code)
         canv.saveState()
         canv.setStrokeColor(t.color("primary"))
         canv.setLineWidth(1.5)
-        canv.line(left, top - 4, right, top - 4)
+        canv.line(left, rule, right, rule)
         canv.setFillColor(t.color("text"))
-        first = top - 4 - leading
-        font = t.fonts.regular
-        page_text = self.page_label.format(page=page, total=self.total or "?")
-        if self.duplex and page % 2 == 0:       # a left-hand page: the number on the left
-            draw_text(canv, t.fonts, left, first, page_text, font, size)
+        if not left_hand:
+            draw_text(canv, t.fonts, left, first, self.title, font, size)
+        number_at = len(code)
+        number_state = {name: canv.__dict__[name] for name in Canvas.STATE_ATTRIBUTES
+                        if name != "_extgstate"}
+        self._page_number(canv, page, left_hand)
+        after_number = len(code)
+        if left_hand:
             draw_text(canv, t.fonts, right, first, self.title, font, size, align="right")
             draw_text(canv, t.fonts, right, first - leading, self.reviewed_label, font, size,
                       align="right")
         else:
-            draw_text(canv, t.fonts, left, first, self.title, font, size)
-            draw_text(canv, t.fonts, right, first, page_text, font, size, align="right")
             draw_text(canv, t.fonts, left, first - leading, self.reviewed_label, font, size)
         canv.restoreState()
+        self._drawn[left_hand] = (state, tuple(code[start:number_at]), number_state,
+                                  tuple(code[after_number:]))
+
+    def _edges(self, page: int) -> tuple[float, float]:
+        """Where the footer's lines start and end on a page."""
+        t = self.theme
+        shift = binding_shift(t, self.duplex, page)
+        return t.margin + shift, t.page_size[0] - t.margin + shift
+
+    def _page_number(self, canv, page: int, left_hand: bool) -> None:
+        t = self.theme
+        left, right = self._edges(page)
+        first = t.margin + t.footer_height - 4 - t.scale.leading   # as __call__ has it
+        text = self.page_label.format(page=page, total=self.total or "?")
+        if left_hand:
+            draw_text(canv, t.fonts, left, first, text, t.fonts.regular, t.scale.body)
+        else:
+            draw_text(canv, t.fonts, right, first, text, t.fonts.regular, t.scale.body,
+                      align="right")
 
 
 class CoverBand:

@@ -21,13 +21,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak
 from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from ..tagging.structure import Element, MarkedContent, Structured
 from .flowables import Anchor
-from .pages import LayoutDoc, UnwrittenCanvas, font_state
+from .pages import LayoutDoc, UnwrittenCanvas, drawing_state, font_state
 
 
 @dataclass(frozen=True)
@@ -185,19 +184,6 @@ def record(doc: RecordingDoc, story: list) -> RecordedSection | None:
 # would be, and its parts are laid out in place.
 
 _OUTER = -1     # a recorded element's parent: the element the item was made under
-# The canvas state that what a flowable draws can depend on: all of it but its position (the
-# current matrix and point, which the move to the item's place sets) and the graphics state
-# dictionary, compared by its entries.
-_DRAWING_STATE = tuple(name for name in Canvas.STATE_ATTRIBUTES
-                       if name not in ("_currentMatrix", "_x", "_y", "_extgstate"))
-
-
-def _drawing_state(canvas) -> tuple:
-    """The canvas state that what a flowable draws can depend on, but for its position."""
-    return (*map(canvas.__dict__.__getitem__, _DRAWING_STATE),
-            tuple(sorted(canvas._extgstate._d.items())))
-
-
 def _uses(canvas) -> tuple:
     """What a replay could not carry, counted: annotations, pictures and forms, graphics
     states, colour spaces, shadings, form fields."""
@@ -335,13 +321,13 @@ class ItemRecorder:
         if seeded is None or font_state(canvas) != seeded:
             item.drawOn(canvas, x, y)       # the subsets hold more than the seed: not now
             return
-        state, uses = _drawing_state(canvas), _uses(canvas)
+        state, uses = drawing_state(canvas), _uses(canvas)
         capture = _Capture(canvas, parent)
         with capture.installed():
             item.drawOn(canvas, x, y)
         tree = capture.tree(f"{fp_str(1, 0, 0, 1, x, y)} cm")
         if tree is None or font_state(canvas) != seeded or _uses(canvas) != uses \
-                or _drawing_state(canvas) != state:
+                or drawing_state(canvas) != state:
             self.memo.remember((*self.look, key, width), False)
             return
         elements = tuple((_template(e), place) for e, place in capture.made)
@@ -421,7 +407,7 @@ class ReplayedItem(Flowable):
 
     def drawOn(self, canvas, x, y, _sW=0):
         x = self._hAlignAdjust(x, _sW)
-        if self.recorded and _drawing_state(canvas) == self.recorded.state:
+        if self.recorded and drawing_state(canvas) == self.recorded.state:
             return self._replay(canvas, x, y)
         item = self.item()
         if self.recorded:                   # placed from its recording: wrap the item
