@@ -182,6 +182,10 @@ def test_workers_get_the_jobs_of_one_look_together_and_each_job_once(workers):
     assert all(len(look) == 1 for look in looks)
     if workers == 2:        # 16 looks of 6 booklets: each look is one run
         assert sorted(len(run) for run in runs) == [6] * 16
+        # Spanish booklets take longer (more text): their runs go first, so that the
+        # workers end on short runs and finish together
+        languages = [run[0][0].language() for run in runs]
+        assert languages == ["es"] * 8 + [None] * 8     # None: English
 
 
 def test_bad_shard_is_refused(tmp_path):
