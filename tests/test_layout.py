@@ -386,3 +386,25 @@ def test_a_split_paragraph_part_fits_the_room_it_was_split_for(monkeypatch):
         assert made.pages % 2 == 0
     assert too_tall == []
     assert any(hyphenated)      # the case is there: a hyphen-broken paragraph was split
+
+
+def test_a_text_frame_copies_as_a_deep_copy_does():
+    """reportlab deep-copies the frame to measure what stays together; the quick copy is a
+    separate frame with the same values, and a frame holding more than numbers and strings
+    (a background) is still copied deeply."""
+    import copy
+
+    from booklet.layout.pages import PlacingFrame, TextFrame
+    for kind in (TextFrame, PlacingFrame):
+        frame = kind(10, 20, 300, 400, id="body", leftPadding=0)
+        frame._frameBGs = []            # as reportlab sets it when the frame is first used
+        twin = copy.deepcopy(frame)
+        assert type(twin) is kind and twin is not frame
+        assert vars(twin) == vars(frame)
+        assert twin._frameBGs is not frame._frameBGs
+        twin._y = 5.0
+        assert frame._y != 5.0
+        frame._frameBGs.append(["background"])
+        deep = copy.deepcopy(frame)
+        assert deep._frameBGs == [["background"]]
+        assert deep._frameBGs[0] is not frame._frameBGs[0]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import string
+from copy import deepcopy
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -196,7 +197,31 @@ def _draw_nothing(*_args, **_kwargs):
     pass
 
 
-class PlacingFrame(Frame):
+class TextFrame(Frame):
+    """A frame that copies itself quickly: reportlab deep-copies the frame each time it
+    measures what must stay together (a heading and what follows it), some thousands of
+    times in a catalogue. Its values are numbers and strings, so a shallow copy is the same
+    copy; anything else (a frame background) is deep-copied as before."""
+
+    def __deepcopy__(self, memo):
+        twin = object.__new__(type(self))
+        memo[id(self)] = twin
+        values = self.__dict__
+        backgrounds = values.get("_frameBGs")
+        if backgrounds or any(type(v) not in _ATOMS for k, v in values.items()
+                              if k != "_frameBGs"):
+            twin.__dict__.update(deepcopy(values, memo))
+        else:
+            twin.__dict__.update(values)
+            if backgrounds is not None:
+                twin._frameBGs = []
+        return twin
+
+
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+class PlacingFrame(TextFrame):
     """A frame that places flowables (wraps and splits them) but draws none: for a layout
     pass that only finds where the pages break, in half the time. What it finds is checked
     by a pass that draws (booklet.layout.document.settle), so it cannot change a PDF."""
@@ -257,7 +282,7 @@ class LayoutDoc(BaseDocTemplate):
 
         def text_frame(name: str) -> Frame:
             """The area inside the margins, above the footer."""
-            return (Frame if drawing else PlacingFrame)(m, m + theme.footer_height, width - 2 * m,
+            return (TextFrame if drawing else PlacingFrame)(m, m + theme.footer_height, width - 2 * m,
                          height - 2 * m - theme.footer_height, id=name,
                          leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
