@@ -112,13 +112,16 @@ def test_a_later_document_on_a_workshop_is_no_more_work():
 
 
 def test_reportlab_is_changed_only_while_a_build_runs():
-    changed = (pdfdoc, "PDFZCompress"), (pdfdoc, "pdfdocEnc"), (ttfonts, "makeToUnicodeCMap")
+    changed = ((pdfdoc, "PDFZCompress"), (pdfdoc, "pdfdocEnc"), (pdfdoc, "PDFName"),
+               (ttfonts, "makeToUnicodeCMap"))
     plain = [getattr(module, name) for module, name in changed]
     workshop = Workshop()
     with workshop.installed():
         assert all(getattr(module, name) is not was
                    for (module, name), was in zip(changed, plain))
         assert pdfdoc.pdfdocEnc("/Type /Page \u00e9") == plain[1]("/Type /Page \u00e9")
+        for name in ("Type", "F1+0", "A name (with) #"):
+            assert pdfdoc.PDFName(name) == pdfdoc.PDFName(name) == plain[2](name)
     make_booklet(BookletRequest(sections=("what-is-a-pnet",)), workshop)
     assert [getattr(module, name) for module, name in changed] == plain
 

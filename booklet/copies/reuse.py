@@ -52,6 +52,25 @@ def remembering_encoder(memo):
     return encode
 
 
+_PLAIN_NAME = pdfdoc.PDFName
+
+
+def remembering_names(memo):
+    """reportlab's `pdfdoc.PDFName` (a name as PDF writes it, /Like#20This), remembering each
+    name in `memo` (a Memo): a booklet's PDF writes the same few dozen dictionary keys and
+    names some 1,800 times, each escaped character by character. Workshop.installed() puts
+    it in reportlab's place for the length of a build; the names are the same."""
+    def name(data, *bounds):
+        if bounds or not isinstance(data, str):
+            return _PLAIN_NAME(data, *bounds)
+        found = memo.get(data)
+        if found is None:
+            found = _PLAIN_NAME(data)
+            memo.remember(data, found)
+        return found
+    return name
+
+
 class PictureReuse:
     """A canvas mixin that takes each picture file from `pictures` (a dict the Workshop owns),
     decoded and compressed once, instead of reading it again for every document."""

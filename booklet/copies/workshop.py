@@ -16,8 +16,9 @@ it keeps:
 - in a batch run, the hash of each input file, read once.
 
 It also applies our changes to reportlab, only while a build runs (`installed()`): the
-remembering Flate filter and text encoder, and ToUnicode maps without U+0000 entries. Builds
-on one Workshop take turns (a lock), since reportlab's font subsets are shared state.
+remembering Flate filter, text encoder and PDF names, and ToUnicode maps without U+0000
+entries. Builds on one Workshop take turns (a lock), since reportlab's font subsets are
+shared state.
 
 Every memo is bounded, and none changes a byte of the output: a fresh Workshop, or one with
 `reuse=False` (nothing kept, templates not used), makes a PDF with the same text, structure
@@ -40,7 +41,8 @@ from ..layout.replay import ItemRecorder, Recordings
 from ..layout.theme import Theme
 from ..style import load_style
 from ..tagging import unicode_maps
-from .reuse import RememberedFlate, ReusingCanvas, ReusingUnwrittenCanvas, remembering_encoder
+from .reuse import (RememberedFlate, ReusingCanvas, ReusingUnwrittenCanvas,
+                    remembering_encoder, remembering_names)
 
 
 RECHECK_SECONDS = 1.0   # how long loaded inputs are used before their files are looked at
@@ -87,6 +89,7 @@ class Workshop:
         self.items = Memo(keep(4000))       # (look, item, width) -> RecordedItem (~2 kB), or False
         self.compressed = Memo(keep(1024))  # bytes -> their Flate compression
         self._encoder = remembering_encoder(Memo(keep(8192)))   # short text -> its PDF bytes
+        self._names = remembering_names(Memo(keep(1024)))       # name -> its PDF form
         self.pictures: dict | None = {} if reuse else None
         self.paragraphs = ParagraphMemo() if reuse else None
         self._themes = Memo(keep(64))
@@ -183,10 +186,10 @@ class Workshop:
             if not self.reuse:
                 yield self
                 return
-            plain = pdfdoc.PDFZCompress, pdfdoc.pdfdocEnc
+            plain = pdfdoc.PDFZCompress, pdfdoc.pdfdocEnc, pdfdoc.PDFName
             pdfdoc.PDFZCompress = RememberedFlate(self.compressed)
-            pdfdoc.pdfdocEnc = self._encoder
+            pdfdoc.pdfdocEnc, pdfdoc.PDFName = self._encoder, self._names
             try:
                 yield self
             finally:
-                pdfdoc.PDFZCompress, pdfdoc.pdfdocEnc = plain
+                pdfdoc.PDFZCompress, pdfdoc.pdfdocEnc, pdfdoc.PDFName = plain
