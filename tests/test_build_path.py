@@ -352,3 +352,20 @@ def test_an_english_booklet_never_reads_the_fallback_font(tmp_path):
         fonts[name] = done.stdout
     assert "NotoSans-Fallback" not in fonts[""] and "AtkinsonHyperlegible-Regular" in fonts[""]
     assert "NotoSans-Fallback" in fonts["Nguyễn Thị Ánh"]
+
+
+def test_the_themes_of_one_style_and_language_share_paragraph_styles_across_papers():
+    """A paragraph parsed for a Letter booklet is not parsed again for the A4 one of the same
+    style and language (its styles do not depend on the paper), and the A4 booklet is the
+    one a fresh Workshop makes."""
+    workshop = Workshop()
+    make_booklet(BookletRequest(paper="letter"), workshop)
+    a4 = make_booklet(BookletRequest(paper="a4"), workshop)
+    assert a4.pdf == make_booklet(BookletRequest(paper="a4"), Workshop()).pdf
+    make_booklet(BookletRequest(paper="a4", language="es"), workshop)
+    make_booklet(BookletRequest(paper="a4", style="high-contrast"), workshop)
+    themes = {(t.style.name, t.paper, t.language): t for t in workshop._themes.values()}
+    body = {key: theme.paragraph("body") for key, theme in themes.items()}
+    default = [key for key in themes if key[0].startswith("Default") and key[2] == "en-US"]
+    assert len(default) == 2 and body[default[0]] is body[default[1]]
+    assert len(set(map(id, body.values()))) == 3     # Spanish and high contrast: their own

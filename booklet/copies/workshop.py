@@ -137,11 +137,19 @@ class Workshop:
     # --- layout -----------------------------------------------------------------------
     def theme(self, plan: m.DocumentPlan) -> Theme:
         """One Theme per style, paper and language, so copies share paragraph styles (and
-        the paragraphs parsed in them)."""
+        the paragraphs parsed in them). A style's paragraph styles do not depend on the
+        paper, so the themes of one style and language on other papers share them too: a
+        paragraph is parsed once for Letter and A4 (and broken into lines for each width)."""
         key = (plan.style, plan.paper, plan.info.language)
         theme = self._themes.get(key)
         if theme is None:
             theme = Theme.of(plan, self.paragraphs)
+            if self.reuse:
+                sibling = next((t for (style, _, language), t in self._themes.items()
+                                if style == plan.style and language == plan.info.language),
+                               None)
+                if sibling is not None:
+                    theme.share_styles(sibling)
             self._themes.remember(key, theme)
         return theme
 

@@ -89,6 +89,14 @@ class Theme:
         return f"<b>{text}</b>"
 
     # --- paragraph styles -----------------------------------------------------------------
+    def share_styles(self, other: "Theme") -> None:
+        """Use `other`'s paragraph styles and colours from now on: a theme of the same style
+        and language on another paper (the styles depend on neither the paper nor the page
+        size)."""
+        assert (other.style, other.language, other.paragraphs) == (
+            self.style, self.language, self.paragraphs)
+        self._styles, self._colors = other._styles, other._colors
+
     def paragraph(self, name: str) -> ParagraphStyle:
         """A named paragraph style: body, h1, h2, h3, item, cover_title, ..."""
         if name not in self._styles:
