@@ -1,6 +1,7 @@
 """Build real PDFs and read them back: order, page numbers, sizes, fonts, geometry, metadata."""
 from __future__ import annotations
 
+import copy
 import re
 
 import pypdf
@@ -11,6 +12,7 @@ from booklet.assemble import plan_document
 from booklet.messages import format_date
 from booklet.output import build_pdf
 from booklet.editorial import terms_used
+from booklet.layout.pages import PlacingFrame, TextFrame
 from booklet.messages import catalogue
 from booklet.resources import style_path
 from booklet.style import TypeScale, load_style
@@ -392,9 +394,6 @@ def test_a_text_frame_copies_as_a_deep_copy_does():
     """reportlab deep-copies the frame to measure what stays together; the quick copy is a
     separate frame with the same values, and a frame holding more than numbers and strings
     (a background) is still copied deeply."""
-    import copy
-
-    from booklet.layout.pages import PlacingFrame, TextFrame
     for kind in (TextFrame, PlacingFrame):
         frame = kind(10, 20, 300, 400, id="body", leftPadding=0)
         frame._frameBGs = []            # as reportlab sets it when the frame is first used

@@ -282,9 +282,10 @@ class LayoutDoc(BaseDocTemplate):
 
         def text_frame(name: str) -> Frame:
             """The area inside the margins, above the footer."""
-            return (TextFrame if drawing else PlacingFrame)(m, m + theme.footer_height, width - 2 * m,
-                         height - 2 * m - theme.footer_height, id=name,
-                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+            kind = TextFrame if drawing else PlacingFrame
+            return kind(m, m + theme.footer_height, width - 2 * m,
+                        height - 2 * m - theme.footer_height, id=name,
+                        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
 
         # a pass that only places draws no band or footer either: they move no page break
         band, foot = ((as_artifact(CoverBand(theme, footer)), as_artifact(footer)) if drawing
