@@ -184,6 +184,8 @@ def record(doc: RecordingDoc, story: list) -> RecordedSection | None:
 # would be, and its parts are laid out in place.
 
 _OUTER = -1     # a recorded element's parent: the element the item was made under
+
+
 def _uses(canvas) -> tuple:
     """What a replay could not carry, counted: annotations, pictures and forms, graphics
     states, colour spaces, shadings, form fields."""
